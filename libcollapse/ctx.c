@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The context: a generic netlink socket with extended acks enabled and the
+ * "linmap" family resolved.  Later additions (an event socket joined to the
+ * "events" multicast group) belong here too.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/linmap.h>
+#include <linux/netlink.h>
+#include <netlink/errno.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/socket.h>
+
+#include "libcollapse-private.h"
+
+struct lc_ctx *lc_ctx_new(struct nl_sock *sock, int family)
+{
+	struct lc_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		return NULL;
+	ctx->sock = sock;
+	ctx->family = family;
+	return ctx;
+}
+
+static void lc_sock_enable_acks(struct nl_sock *sock)
+{
+	int one = 1;
+
+	/*
+	 * NETLINK_EXT_ACK (Linux 4.12) makes the kernel attach the handler's
+	 * message to errors; NETLINK_CAP_ACK (4.3) stops it echoing our
+	 * request back.  An older kernel refuses them and errors come without
+	 * text, which is still correct, so failures are ignored.
+	 */
+	(void)setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_EXT_ACK,
+			 &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(sock), SOL_NETLINK, NETLINK_CAP_ACK,
+			 &one, sizeof(one));
+}
+
+LC_EXPORT int lc_open(struct lc_ctx **out)
+{
+	struct nl_sock *sock;
+	struct lc_ctx *ctx;
+	int family, err;
+
+	*out = NULL;
+	lc_error_clear(NULL);
+
+	sock = nl_socket_alloc();
+	if (!sock)
+		return lc_error_set(NULL, -ENOMEM,
+				    "open: cannot allocate a netlink socket: %s",
+				    strerror(ENOMEM));
+
+	err = genl_connect(sock);
+	if (err < 0) {
+		err = lc_errno_from_nlerr(err);
+		lc_error_set(NULL, err,
+			     "open: cannot open a generic netlink socket: %s",
+			     strerror(-err));
+		goto fail;
+	}
+	lc_sock_enable_acks(sock);
+
+	family = genl_ctrl_resolve(sock, LINMAP_FAMILY_NAME);
+	if (family == -NLE_OBJ_NOTFOUND) {
+		err = lc_error_set(NULL, LC_ERR_NO_FAMILY,
+				   "the running kernel has no '" LINMAP_FAMILY_NAME
+				   "' generic netlink family (is the linmap-collapse series applied and CONFIG_ARM64_LINMAP=y?)");
+		goto fail;
+	}
+	if (family < 0) {
+		err = lc_errno_from_nlerr(family);
+		lc_error_set(NULL, err,
+			     "open: cannot resolve the '" LINMAP_FAMILY_NAME
+			     "' generic netlink family: %s", strerror(-err));
+		goto fail;
+	}
+
+	ctx = lc_ctx_new(sock, family);
+	if (!ctx) {
+		err = lc_error_set(NULL, -ENOMEM, "open: %s", strerror(ENOMEM));
+		goto fail;
+	}
+	*out = ctx;
+	return 0;
+
+fail:
+	nl_socket_free(sock);
+	return err;
+}
+
+LC_EXPORT void lc_close(struct lc_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	nl_socket_free(ctx->sock);
+	free(ctx);
+}

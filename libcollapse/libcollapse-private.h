@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libcollapse internals, shared by the library's files and the host unit
+ * tests (which link the static internal library).  Not installed.
+ *
+ * Message building and parsing work on struct nl_msg so that tests can run
+ * them on real libnl buffers without a kernel.
+ */
+#ifndef LIBCOLLAPSE_PRIVATE_H
+#define LIBCOLLAPSE_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "libcollapse.h"
+
+#define LC_EXPORT __attribute__((visibility("default")))
+#define LC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+#define LC_ERRBUF_SIZE		512
+#define LC_EXTACK_MSG_MAX	256
+#define LC_DETAIL_MAX		160
+
+struct lc_ctx {
+	struct nl_sock *sock;		/* request socket, extended acks on */
+	int family;			/* resolved "linmap" family id */
+	char errbuf[LC_ERRBUF_SIZE];	/* last failure, "" after success */
+};
+
+/*
+ * One operation of the family: its name as in the YNL spec (used in error
+ * text), its command, the attribute set its request and reply use, and the
+ * reply parser.
+ */
+struct lc_op {
+	const char *name;
+	uint8_t cmd;
+	int attr_max;
+	const char *const *attr_names;	/* indexed by attribute type */
+	/* Parse one reply into @out; on failure say why in @detail. */
+	int (*parse_reply)(struct nl_msg *msg, void *out,
+			   char *detail, size_t detail_size);
+};
+
+extern const struct lc_op lc_op_get_caps;
+extern const struct lc_op lc_op_get_stats;
+
+/* Name of attribute @type of @op's attribute set; NULL if unknown. */
+const char *lc_op_attr_name(const struct lc_op *op, int type);
+
+/* ctx.c */
+/* Wrap an already set up socket; takes ownership of @sock on success. */
+struct lc_ctx *lc_ctx_new(struct nl_sock *sock, int family);
+
+/* error.c */
+/* Forget the last failure of @ctx (of this thread's lc_open() if NULL). */
+void lc_error_clear(struct lc_ctx *ctx);
+/* Record a failure text for @ctx (NULL: this thread's lc_open()); returns @err. */
+int lc_error_set(struct lc_ctx *ctx, int err, const char *fmt, ...)
+	LC_PRINTF(3, 4);
+/* Map a negative libnl error code (-NLE_*) to a negative errno value. */
+int lc_errno_from_nlerr(int nlerr);
+
+/* extack.c: what an NLMSG_ERROR message says. */
+struct lc_extack {
+	int error;			/* negative errno; 0 for an ack */
+	char msg[LC_EXTACK_MSG_MAX];	/* NLMSGERR_ATTR_MSG, "" if none */
+	bool has_offset;		/* NLMSGERR_ATTR_OFFS present */
+	uint32_t offset;		/* bad attribute, from request start */
+	bool has_miss_type;		/* NLMSGERR_ATTR_MISS_TYPE present */
+	uint32_t miss_type;		/* type of the missing attribute */
+};
+
+/*
+ * Parse the NLMSG_ERROR message @nlh (whose nlmsg_len bytes must be
+ * readable): error code and, when the kernel sent them, the extended-ack
+ * TLVs.  Returns 0, or -EBADMSG when @nlh is not a well-formed NLMSG_ERROR.
+ */
+int lc_extack_parse(const struct nlmsghdr *nlh, struct lc_extack *ext);
+
+/*
+ * Format the text of a failure the kernel reported for @op:
+ * "<op>: <strerror>[: <extack msg>][: missing attribute '<name>']
+ * [ (attribute '<name>')]".  @req, if not NULL, is the request the error
+ * answers; it lets an attribute offset be named.
+ */
+void lc_extack_format(char *buf, size_t size, const struct lc_op *op,
+		      const struct lc_extack *ext, struct nl_msg *req);
+
+/* attr.c: reading the attributes of a reply, with a sticky first error. */
+struct lc_attrs {
+	const struct lc_op *op;
+	struct nlattr **tb;		/* op->attr_max + 1 entries */
+	int err;			/* first failure, 0 if none */
+	char *detail;			/* why, for the caller's error text */
+	size_t detail_size;
+};
+
+/* Split the genetlink reply @msg into @tb; returns 0 or -EPROTO. */
+int lc_attrs_parse(struct lc_attrs *attrs, const struct lc_op *op,
+		   struct nl_msg *msg, struct nlattr **tb,
+		   char *detail, size_t detail_size);
+bool lc_attrs_has(const struct lc_attrs *attrs, int type);
+/* Required unsigned integer of 1, 2, 4 or 8 bytes; 0 after a failure. */
+uint64_t lc_attrs_uint(struct lc_attrs *attrs, int type);
+/* Required boolean (an unsigned integer of any accepted width). */
+bool lc_attrs_bool(struct lc_attrs *attrs, int type);
+/* Optional string, truncated to @size; "" when absent. */
+void lc_attrs_string(struct lc_attrs *attrs, int type, char *dst,
+		     size_t size);
+/* Optional [start, end) pair: both or neither; returns whether present. */
+bool lc_attrs_range(struct lc_attrs *attrs, int start_type, int end_type,
+		    uint64_t *start, uint64_t *end);
+/* Read an unsigned integer attribute of 1, 2, 4 or 8 bytes. */
+int lc_attr_get_uint(const struct nlattr *nla, uint64_t *val);
+
+/* request.c */
+/* New request message for @cmd of @family, NLM_F_REQUEST | NLM_F_ACK. */
+struct nl_msg *lc_request_new(int family, uint8_t cmd);
+/*
+ * Send @req (always consumed), wait for its reply and ack, and parse the
+ * reply with @op->parse_reply into @out.  Returns 0 or a negative errno,
+ * with the text in ctx->errbuf.
+ */
+int lc_request(struct lc_ctx *ctx, const struct lc_op *op,
+	       struct nl_msg *req, void *out);
+
+/* caps.c */
+struct nl_msg *lc_caps_request_build(int family);
+int lc_caps_reply_parse(struct nl_msg *msg, struct lc_caps *caps,
+			char *detail, size_t detail_size);
+
+/* stats.c */
+struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range);
+int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
+			 char *detail, size_t detail_size);
+
+#endif /* LIBCOLLAPSE_PRIVATE_H */

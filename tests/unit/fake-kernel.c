@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/handlers.h>
+#include <netlink/socket.h>
+
+#include "fake-kernel.h"
+
+#define FK_MAX_DGRAMS	8
+
+struct fk_dgram {
+	unsigned char *buf;
+	size_t len;
+};
+
+static struct {
+	fk_responder responder;
+	void *arg;
+	struct fk_dgram dgrams[FK_MAX_DGRAMS];
+	int queued;
+	int next;
+	struct nl_msg *last_request;
+} fk;
+
+struct nl_msg *fk_reply_new(const struct nlmsghdr *req, uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		abort();
+	if (!genlmsg_put(msg, req ? req->nlmsg_pid : 0,
+			 req ? req->nlmsg_seq : 0, FK_FAMILY, 0, 0, cmd, 1))
+		abort();
+	return msg;
+}
+
+int fk_put_u64_64bit(struct nl_msg *msg, int type, uint64_t val, int padtype)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t tail = NLMSG_ALIGN(nlh->nlmsg_len);
+
+	/* As nla_need_padding_for_64bit(): payload offset must be 8-aligned. */
+	if ((tail + NLA_HDRLEN) % 8 &&
+	    nla_put(msg, padtype, 0, NULL) < 0)
+		return -1;
+	return nla_put_u64(msg, type, val);
+}
+
+struct nl_msg *fk_error_new(const struct nlmsghdr *req, int error,
+			    bool capped, const char *extack_msg)
+{
+	struct nlmsgerr e = { .error = error, .msg = *req };
+	struct nl_msg *msg;
+	int flags = capped ? NLM_F_CAPPED : 0;
+
+	if (extack_msg)
+		flags |= NLM_F_ACK_TLVS;
+	msg = nlmsg_alloc_simple(NLMSG_ERROR, flags);
+	if (!msg)
+		abort();
+	nlmsg_hdr(msg)->nlmsg_seq = req->nlmsg_seq;
+	nlmsg_hdr(msg)->nlmsg_pid = req->nlmsg_pid;
+	if (nlmsg_append(msg, &e, sizeof(e), NLMSG_ALIGNTO) < 0)
+		abort();
+	if (!capped &&
+	    nlmsg_append(msg, (char *)req + NLMSG_HDRLEN,
+			 req->nlmsg_len - NLMSG_HDRLEN, NLMSG_ALIGNTO) < 0)
+		abort();
+	if (extack_msg && nla_put_string(msg, NLMSGERR_ATTR_MSG, extack_msg) < 0)
+		abort();
+	return msg;
+}
+
+int fk_error_put_u32(struct nl_msg *msg, int type, uint32_t val)
+{
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK_TLVS;
+	return nla_put_u32(msg, type, val);
+}
+
+void fk_queue(struct nl_msg *msg, bool same_datagram)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	size_t len = NLMSG_ALIGN(nlh->nlmsg_len);
+	struct fk_dgram *d;
+
+	if (same_datagram && fk.queued > fk.next) {
+		d = &fk.dgrams[fk.queued - 1];
+	} else {
+		if (fk.queued == FK_MAX_DGRAMS)
+			abort();
+		d = &fk.dgrams[fk.queued++];
+	}
+	d->buf = realloc(d->buf, d->len + len);
+	if (!d->buf)
+		abort();
+	memset(d->buf + d->len, 0, len);
+	memcpy(d->buf + d->len, nlh, nlh->nlmsg_len);
+	d->len += len;
+	nlmsg_free(msg);
+}
+
+int fk_pending(void)
+{
+	return fk.queued - fk.next;
+}
+
+struct nl_msg *fk_last_request(void)
+{
+	return fk.last_request;
+}
+
+static int fk_send(struct nl_sock *sk, struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	(void)sk;
+	if (fk.last_request)
+		nlmsg_free(fk.last_request);
+	fk.last_request = nlmsg_convert(nlh);
+	if (!fk.last_request)
+		abort();
+	if (fk.responder)
+		fk.responder(nlmsg_hdr(fk.last_request), fk.arg);
+	return (int)nlh->nlmsg_len;
+}
+
+static int fk_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
+		   unsigned char **buf, struct ucred **creds)
+{
+	struct fk_dgram *d;
+	int len;
+
+	(void)sk;
+	(void)creds;
+	if (fk.next == fk.queued)
+		return 0;	/* what nl_recv() returns on EOF */
+	d = &fk.dgrams[fk.next++];
+	nla->nl_family = AF_NETLINK;
+	nla->nl_pid = 0;
+	*buf = d->buf;		/* libnl frees it */
+	len = (int)d->len;
+	d->buf = NULL;
+	d->len = 0;
+	return len;
+}
+
+struct nl_sock *fk_sock_new(fk_responder responder, void *arg)
+{
+	struct nl_sock *sock = nl_socket_alloc();
+	struct nl_cb *cb;
+
+	if (!sock)
+		abort();
+	while (fk.next < fk.queued) {
+		free(fk.dgrams[fk.next].buf);
+		fk.dgrams[fk.next].buf = NULL;
+		fk.dgrams[fk.next].len = 0;
+		fk.next++;
+	}
+	fk.queued = fk.next = 0;
+	fk.responder = responder;
+	fk.arg = arg;
+
+	cb = nl_socket_get_cb(sock);
+	nl_cb_overwrite_send(cb, fk_send);
+	nl_cb_overwrite_recv(cb, fk_recv);
+	nl_cb_put(cb);
+	return sock;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the kernel side would put on the wire, built with libnl into real
+ * struct nl_msg buffers, and a socket whose send/recv are replaced (libnl's
+ * nl_cb_overwrite_send/recv) so whole libcollapse exchanges run without a
+ * kernel.
+ */
+#ifndef LINMAP_FAKE_KERNEL_H
+#define LINMAP_FAKE_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+/* A dynamic genetlink family id, as the kernel would assign. */
+#define FK_FAMILY	0x1d
+
+/* A reply to @req (seq and port copied) for @cmd; no attributes yet. */
+struct nl_msg *fk_reply_new(const struct nlmsghdr *req, uint8_t cmd);
+
+/* Append a u64 as the kernel's nla_put_u64_64bit() does: pad first if the
+ * payload would not be 8-byte aligned. */
+int fk_put_u64_64bit(struct nl_msg *msg, int type, uint64_t val, int padtype);
+
+/*
+ * NLMSG_ERROR answering @req with @error (0: an ack).  Without @capped the
+ * request payload is echoed as the kernel does without NETLINK_CAP_ACK.
+ * @extack_msg, if not NULL, becomes NLMSGERR_ATTR_MSG (with NLM_F_ACK_TLVS).
+ */
+struct nl_msg *fk_error_new(const struct nlmsghdr *req, int error,
+			    bool capped, const char *extack_msg);
+
+/* Add an extended-ack u32 TLV (NLMSGERR_ATTR_OFFS, _MISS_TYPE) to @msg. */
+int fk_error_put_u32(struct nl_msg *msg, int type, uint32_t val);
+
+/*
+ * The fake socket.  Each request sent is handed to the responder, which
+ * queues the datagrams the "kernel" answers with.
+ */
+typedef void (*fk_responder)(const struct nlmsghdr *req, void *arg);
+
+struct nl_sock *fk_sock_new(fk_responder responder, void *arg);
+/* Queue @msg (consumed) as a new datagram, or appended to the last one. */
+void fk_queue(struct nl_msg *msg, bool same_datagram);
+/* Datagrams queued but not received yet. */
+int fk_pending(void);
+/* A copy of the last request sent (valid until the next send). */
+struct nl_msg *fk_last_request(void);
+
+#endif /* LINMAP_FAKE_KERNEL_H */
