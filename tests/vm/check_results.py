@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host-side checks of a guest test's results (run after tests/vm/run-guest).
+
+    check_results.py [--machine bbml3|nobbml3] TEST RESULTS_DIR
+
+For every snapshot the guest took (status-NAME.json from `collapsectl status
+--json` and ptdump-NAME.txt taken right after it), the per-level leaf counts
+and the invalid count from the kernel's statistics must EQUAL those that
+ptdump_leaves.py derives from the page-table dump of the same boot.  Then,
+per test:
+
+  status    before the churn: blocks exist (BBML3 machine), the restoration
+            is reported; while secretmem regions are held: at least one
+            invalid entry per held page; after the churn: more pte/cont_pte
+            leaves and a larger (worse) restoration than before, and the
+            invalid entries are gone again.  Works on ptdump alone when the
+            guest ran `status.sh --ptdump-only`.
+  nobbml3   caps: bbml3 and block_capable false with a reason; leaves were
+            counted; no block leaves at all.
+  boot      the ptdump parses; blocks exist on bbml3 and not on nobbml3.
+  kunit, badinput   checked in the guest; nothing more here.
+
+Prints one line per check; exit status 0 when all pass, 1 otherwise.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+sys.dont_write_bytecode = True   # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ptdump_leaves  # noqa: E402
+
+LEVELS = ptdump_leaves.LEVELS
+BLOCK_LEVELS = ("pud", "cont_pmd", "pmd")
+SMALL_LEVELS = ("cont_pte", "pte")
+
+
+class Checker:
+    def __init__(self, results, machine):
+        self.results = results
+        self.machine = machine
+        self.failures = 0
+        self.passes = 0
+
+    def check(self, ok, what, detail=""):
+        if ok:
+            self.passes += 1
+            print(f"ok: {what}")
+        else:
+            self.failures += 1
+            print(f"FAIL: {what}{': ' + detail if detail else ''}")
+        return ok
+
+    def path(self, name):
+        return os.path.join(self.results, name)
+
+    def exists(self, name):
+        return os.path.exists(self.path(name))
+
+    def load_json(self, name):
+        with open(self.path(name), encoding="utf-8") as f:
+            return json.load(f)
+
+    def granule(self, status=None):
+        if status is not None:
+            return status["caps"]["granule"]
+        try:
+            with open(self.path("page-size.txt"), encoding="utf-8") as f:
+                return f.read().strip() or "4K"
+        except OSError:
+            return "4K"
+
+    def snapshot(self, name):
+        """Load one snapshot; check stats against ptdump.  Returns a dict
+        with 'ptdump' counts and, when there are stats, 'status'."""
+        status = None
+        if self.exists(f"status-{name}.json"):
+            try:
+                status = self.load_json(f"status-{name}.json")
+            except (OSError, ValueError) as e:
+                self.check(False, f"{name}: status JSON readable", str(e))
+                return None
+        try:
+            with open(self.path(f"ptdump-{name}.txt"), encoding="utf-8", errors="replace") as f:
+                counts = ptdump_leaves.count_leaves(f.read(), self.granule(status))
+        except (OSError, KeyError, ptdump_leaves.PtdumpError) as e:
+            self.check(False, f"{name}: ptdump parses", str(e))
+            return None
+        snap = {"ptdump": counts, "status": status}
+        print(f"   {name}: ptdump leaves {fmt_levels(counts['leaves'])} "
+              f"invalid={counts['invalid']} mapped={counts['mapped_bytes']}")
+        if status is None:
+            return snap
+        try:
+            stats = status["stats"]
+            print(f"   {name}: stats  leaves {fmt_levels(stats['leaves'])} "
+                  f"invalid={stats['invalid']} ideal={stats['ideal_leaves']} "
+                  f"restoration={stats['restoration']}")
+            for level in LEVELS:
+                self.check(stats["leaves"][level] == counts["leaves"][level],
+                           f"{name}: {level} leaves: stats == ptdump",
+                           f"stats {stats['leaves'][level]}, ptdump {counts['leaves'][level]}")
+            self.check(stats["invalid"] == counts["invalid"],
+                       f"{name}: invalid entries: stats == ptdump",
+                       f"stats {stats['invalid']}, ptdump {counts['invalid']}")
+            self.check(stats["leaves_total"] == sum(stats["leaves"].values()),
+                       f"{name}: leaves_total is the sum of the levels")
+            self.check(stats["mapped_bytes"] == counts["mapped_bytes"],
+                       f"{name}: mapped bytes: stats == ptdump",
+                       f"stats {stats['mapped_bytes']}, ptdump {counts['mapped_bytes']}")
+            if self.exists(f"status-{name}-recheck.json"):
+                again = self.load_json(f"status-{name}-recheck.json")["stats"]
+                self.check(again["leaves"] == stats["leaves"] and
+                           again["invalid"] == stats["invalid"],
+                           f"{name}: linear map unchanged while the ptdump was taken",
+                           f"stats before {fmt_levels(stats['leaves'])}, "
+                           f"after {fmt_levels(again['leaves'])}")
+        except (KeyError, TypeError, ValueError) as e:
+            self.check(False, f"{name}: status JSON has caps and stats", f"missing {e}")
+        return snap
+
+    # -- per test ------------------------------------------------------
+
+    def test_status(self):
+        before = self.snapshot("before")
+        held = self.snapshot("after-hold")
+        after = self.snapshot("after")
+        if not (before and held and after):
+            self.check(False, "all three snapshots (before, after-hold, after) usable")
+            return
+        b, h, a = before["ptdump"], held["ptdump"], after["ptdump"]
+        if self.machine == "bbml3":
+            self.check(blocks(b) > 0, "before: the BBML3 machine maps RAM with blocks",
+                       fmt_levels(b["leaves"]))
+        if before["status"]:
+            caps = before["status"]["caps"]
+            if self.machine == "bbml3":
+                self.check(caps.get("bbml3") is True and caps.get("block_capable") is True,
+                           "caps: bbml3 and block_capable on the BBML3 machine",
+                           f"bbml3={caps.get('bbml3')} block_capable={caps.get('block_capable')} "
+                           f"reason={caps.get('reason')!r}")
+            stats = before["status"]["stats"]
+            r = stats.get("restoration")
+            self.check(isinstance(r, (int, float)) and r > 0,
+                       "before: restoration is reported", f"restoration={r!r}")
+            # Nothing has split the map since boot, which maps with the
+            # largest leaves that fit.
+            self.check(stats.get("leaves_total") == stats.get("ideal_leaves"),
+                       "before: a fresh boot is fully restored (leaves == ideal)",
+                       f"leaves {stats.get('leaves_total')}, ideal {stats.get('ideal_leaves')}, "
+                       f"restoration {r!r}")
+        try:
+            with open(self.path("secretmem-churn-held.txt"), encoding="utf-8") as f:
+                held_pages = int(f.read().split()[2])
+        except (OSError, IndexError, ValueError) as e:
+            self.check(False, "secretmem-churn-held.txt readable", str(e))
+            held_pages = None
+        if held_pages is not None:
+            self.check(h["invalid"] >= held_pages,
+                       "while held: every held secretmem page is out of the linear map",
+                       f"{h['invalid']} invalid entries for {held_pages} held pages")
+        self.check(small(a) > small(b), "after churn: more pte/cont_pte leaves than before",
+                   f"before {small(b)}, after {small(a)}")
+        self.check(a["leaves_total"] > b["leaves_total"],
+                   "after churn: more leaves in total (the splits stay)",
+                   f"before {b['leaves_total']}, after {a['leaves_total']}")
+        self.check(a["invalid"] <= b["invalid"],
+                   "after churn: the secretmem pages are back in the linear map",
+                   f"invalid before {b['invalid']}, after {a['invalid']}")
+        self.check(a["mapped_bytes"] == b["mapped_bytes"],
+                   "after churn: the same memory is mapped as before",
+                   f"before {b['mapped_bytes']}, after {a['mapped_bytes']}")
+        if before["status"] and after["status"]:
+            rb = before["status"]["stats"].get("restoration")
+            ra = after["status"]["stats"].get("restoration")
+            self.check(isinstance(ra, (int, float)) and isinstance(rb, (int, float))
+                       and ra > rb,
+                       "after churn: restoration (leaves / ideal) larger than before",
+                       f"before {rb!r}, after {ra!r}")
+
+    def test_nobbml3(self):
+        snap = self.snapshot("nobbml3")
+        if not snap:
+            return
+        counts = snap["ptdump"]
+        self.check(blocks(counts) == 0, "no block leaves without BBML3",
+                   fmt_levels(counts["leaves"]))
+        if not self.check(snap["status"] is not None, "status-nobbml3.json exists"):
+            return
+        try:
+            caps, stats = snap["status"]["caps"], snap["status"]["stats"]
+            self.check(caps["bbml3"] is False, "caps.bbml3 is false", repr(caps["bbml3"]))
+            self.check(caps["block_capable"] is False, "caps.block_capable is false",
+                       repr(caps["block_capable"]))
+            reason = caps.get("reason")
+            self.check(isinstance(reason, str) and reason.strip() != "",
+                       "caps.reason says why", repr(reason))
+            self.check(stats["leaves_total"] > 0, "stats: leaves_total > 0",
+                       repr(stats["leaves_total"]))
+        except (KeyError, TypeError) as e:
+            self.check(False, "status JSON has caps and stats", f"missing {e}")
+
+    def test_boot(self):
+        snap = self.snapshot("boot")
+        if not snap:
+            return
+        counts = snap["ptdump"]
+        self.check(counts["leaves_total"] > 0, "the linear map has leaves")
+        if self.machine == "bbml3":
+            self.check(blocks(counts) > 0, "the BBML3 machine maps RAM with blocks",
+                       fmt_levels(counts["leaves"]))
+        elif self.machine == "nobbml3":
+            self.check(blocks(counts) == 0, "no block leaves without BBML3",
+                       fmt_levels(counts["leaves"]))
+
+    def test_guest_only(self):
+        print("   (checked in the guest)")
+
+
+def blocks(counts):
+    return sum(counts["leaves"][k] for k in BLOCK_LEVELS)
+
+
+def small(counts):
+    return sum(counts["leaves"][k] for k in SMALL_LEVELS)
+
+
+def fmt_levels(leaves):
+    return " ".join(f"{k}={leaves.get(k)}" for k in LEVELS)
+
+
+TESTS = {
+    "status": Checker.test_status,
+    "nobbml3": Checker.test_nobbml3,
+    "boot": Checker.test_boot,
+    "kunit": Checker.test_guest_only,
+    "badinput": Checker.test_guest_only,
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--machine", default="bbml3", choices=("bbml3", "nobbml3"))
+    ap.add_argument("test", choices=sorted(TESTS))
+    ap.add_argument("results", help="the guest's results directory")
+    args = ap.parse_args(argv)
+    if not os.path.isdir(args.results):
+        print(f"check_results: no results directory {args.results}", file=sys.stderr)
+        return 1
+    checker = Checker(args.results, args.machine)
+    TESTS[args.test](checker)
+    print(f"check_results: {args.test}: {checker.passes} passed, {checker.failures} failed")
+    return 1 if checker.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

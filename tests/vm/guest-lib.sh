@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC3043 # busybox ash has local
+# Helpers for the guest test scripts (/lib/linmap-guest.sh in the guest).
+# Sourced, not run.  $RESULTS is the 9p results directory (set by /init).
+
+RESULTS=${RESULTS:-/results}
+PTDUMP=/sys/kernel/debug/kernel_page_tables
+TEST=$(basename "$0" .sh)
+
+fail() {
+	echo "FAIL: $TEST: $*" >&2
+	exit 1
+}
+
+note() { echo "$TEST: $*"; }
+
+# The base page size, for the host-side ptdump parser when no caps exist.
+record_page_size() {
+	sed -n 's/^KernelPageSize: *\([0-9]*\) kB/\1K/p' /proc/self/smaps | head -n1 \
+		>"$RESULTS/page-size.txt"
+}
+
+# snapshot NAME [--ptdump-only]: save `collapsectl status --json` as
+# status-NAME.json and the page tables as ptdump-NAME.txt, taken as a pair:
+# stats, then ptdump, then stats again; if the two stats differ the linear
+# map changed under the ptdump, so take the pair again (three tries).  The
+# second stats are kept as status-NAME-recheck.json for the host checker.
+snapshot() {
+	local name="$1" try=1
+	if [ "${2:-}" = --ptdump-only ]; then
+		cat "$PTDUMP" >"$RESULTS/ptdump-$name.txt" || fail "cannot read $PTDUMP"
+		return
+	fi
+	while :; do
+		collapsectl status --json >/tmp/stats-1.json 2>/tmp/stats.err ||
+			fail "collapsectl status --json failed ($(cat /tmp/stats.err))"
+		cat "$PTDUMP" >/tmp/ptdump.txt || fail "cannot read $PTDUMP"
+		collapsectl status --json >/tmp/stats-2.json 2>/tmp/stats.err ||
+			fail "collapsectl status --json failed ($(cat /tmp/stats.err))"
+		cmp -s /tmp/stats-1.json /tmp/stats-2.json && break
+		if [ $try -ge 3 ]; then
+			note "snapshot $name: stats still changing after $try tries; keeping the last pair"
+			break
+		fi
+		try=$((try + 1))
+	done
+	cp /tmp/stats-1.json "$RESULTS/status-$name.json"
+	cp /tmp/stats-2.json "$RESULTS/status-$name-recheck.json"
+	cp /tmp/ptdump.txt "$RESULTS/ptdump-$name.txt"
+	note "snapshot $name taken (try $try)"
+}
+
+# wait_for_file FILE SECS [PID]: until FILE is non-empty; fails after SECS
+# seconds, or as soon as process PID has gone.
+wait_for_file() {
+	local i=0
+	while [ ! -s "$1" ]; do
+		[ $i -ge $(($2 * 10)) ] && return 1
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
