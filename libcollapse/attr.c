@@ -52,8 +52,7 @@ int lc_attr_get_uint(const struct nlattr *nla, uint64_t *val)
 	}
 }
 
-LC_PRINTF(3, 4)
-static void lc_attrs_fail(struct lc_attrs *attrs, int err, const char *fmt, ...)
+void lc_attrs_fail(struct lc_attrs *attrs, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,11 +64,17 @@ static void lc_attrs_fail(struct lc_attrs *attrs, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *lc_attrs_name(const struct lc_attrs *attrs, int type)
+const char *lc_attrs_name(const struct lc_attrs *attrs, int type)
 {
 	const char *name = lc_op_attr_name(attrs->op, type);
 
 	return name ? name : "?";
+}
+
+/* What the message is, for error text: "reply" or "event". */
+static const char *lc_attrs_what(const struct lc_attrs *attrs)
+{
+	return attrs->op->event ? "event" : "reply";
 }
 
 int lc_attrs_parse(struct lc_attrs *attrs, const struct lc_op *op,
@@ -78,6 +83,8 @@ int lc_attrs_parse(struct lc_attrs *attrs, const struct lc_op *op,
 {
 	attrs->op = op;
 	attrs->tb = tb;
+	attrs->head = NULL;
+	attrs->len = 0;
 	attrs->err = 0;
 	attrs->detail = detail;
 	attrs->detail_size = detail_size;
@@ -87,8 +94,12 @@ int lc_attrs_parse(struct lc_attrs *attrs, const struct lc_op *op,
 	/* No policy: widths are checked per attribute, unknown types skipped. */
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, op->attr_max, NULL) < 0) {
 		memset(tb, 0, sizeof(*tb) * (size_t)(op->attr_max + 1));
-		lc_attrs_fail(attrs, -EPROTO, "malformed reply from the kernel");
+		lc_attrs_fail(attrs, -EPROTO, "malformed %s from the kernel",
+			      lc_attrs_what(attrs));
+		return attrs->err;
 	}
+	attrs->head = genlmsg_attrdata(nlmsg_data(nlmsg_hdr(msg)), 0);
+	attrs->len = genlmsg_attrlen(nlmsg_data(nlmsg_hdr(msg)), 0);
 	return attrs->err;
 }
 
@@ -103,8 +114,8 @@ uint64_t lc_attrs_uint(struct lc_attrs *attrs, int type)
 
 	if (!attrs->tb[type]) {
 		lc_attrs_fail(attrs, -EPROTO,
-			      "reply from the kernel lacks attribute '%s'",
-			      lc_attrs_name(attrs, type));
+			      "%s from the kernel lacks attribute '%s'",
+			      lc_attrs_what(attrs), lc_attrs_name(attrs, type));
 		return 0;
 	}
 	if (lc_attr_get_uint(attrs->tb[type], &val) < 0) {
@@ -142,7 +153,8 @@ bool lc_attrs_range(struct lc_attrs *attrs, int start_type, int end_type,
 		return false;
 	if (has_start != has_end) {
 		lc_attrs_fail(attrs, -EPROTO,
-			      "reply from the kernel has attribute '%s' without '%s'",
+			      "%s from the kernel has attribute '%s' without '%s'",
+			      lc_attrs_what(attrs),
 			      lc_attrs_name(attrs, has_start ? start_type : end_type),
 			      lc_attrs_name(attrs, has_start ? end_type : start_type));
 		return false;

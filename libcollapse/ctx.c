@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The context: a generic netlink socket with extended acks enabled and the
- * "linmap" family resolved.  Later additions (an event socket joined to the
- * "events" multicast group) belong here too.
+ * "linmap" family resolved.  The event context (events.c) opens its socket
+ * the same way.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +45,50 @@ static void lc_sock_enable_acks(struct nl_sock *sock)
 			 &one, sizeof(one));
 }
 
+int lc_genl_open(const char *what, struct nl_sock **sockp, int *family)
+{
+	struct nl_sock *sock;
+	int err;
+
+	*sockp = NULL;
+	sock = nl_socket_alloc();
+	if (!sock)
+		return lc_error_set(NULL, -ENOMEM,
+				    "%s: cannot allocate a netlink socket: %s",
+				    what, strerror(ENOMEM));
+
+	err = genl_connect(sock);
+	if (err < 0) {
+		err = lc_errno_from_nlerr(err);
+		lc_error_set(NULL, err,
+			     "%s: cannot open a generic netlink socket: %s",
+			     what, strerror(-err));
+		goto fail;
+	}
+	lc_sock_enable_acks(sock);
+
+	*family = genl_ctrl_resolve(sock, LINMAP_FAMILY_NAME);
+	if (*family == -NLE_OBJ_NOTFOUND) {
+		err = lc_error_set(NULL, LC_ERR_NO_FAMILY,
+				   "the running kernel has no '" LINMAP_FAMILY_NAME
+				   "' generic netlink family (is the linmap-collapse series applied and CONFIG_ARM64_LINMAP=y?)");
+		goto fail;
+	}
+	if (*family < 0) {
+		err = lc_errno_from_nlerr(*family);
+		lc_error_set(NULL, err,
+			     "%s: cannot resolve the '" LINMAP_FAMILY_NAME
+			     "' generic netlink family: %s", what, strerror(-err));
+		goto fail;
+	}
+	*sockp = sock;
+	return 0;
+
+fail:
+	nl_socket_free(sock);
+	return err;
+}
+
 LC_EXPORT int lc_open(struct lc_ctx **out)
 {
 	struct nl_sock *sock;
@@ -54,48 +98,17 @@ LC_EXPORT int lc_open(struct lc_ctx **out)
 	*out = NULL;
 	lc_error_clear(NULL);
 
-	sock = nl_socket_alloc();
-	if (!sock)
-		return lc_error_set(NULL, -ENOMEM,
-				    "open: cannot allocate a netlink socket: %s",
-				    strerror(ENOMEM));
-
-	err = genl_connect(sock);
-	if (err < 0) {
-		err = lc_errno_from_nlerr(err);
-		lc_error_set(NULL, err,
-			     "open: cannot open a generic netlink socket: %s",
-			     strerror(-err));
-		goto fail;
-	}
-	lc_sock_enable_acks(sock);
-
-	family = genl_ctrl_resolve(sock, LINMAP_FAMILY_NAME);
-	if (family == -NLE_OBJ_NOTFOUND) {
-		err = lc_error_set(NULL, LC_ERR_NO_FAMILY,
-				   "the running kernel has no '" LINMAP_FAMILY_NAME
-				   "' generic netlink family (is the linmap-collapse series applied and CONFIG_ARM64_LINMAP=y?)");
-		goto fail;
-	}
-	if (family < 0) {
-		err = lc_errno_from_nlerr(family);
-		lc_error_set(NULL, err,
-			     "open: cannot resolve the '" LINMAP_FAMILY_NAME
-			     "' generic netlink family: %s", strerror(-err));
-		goto fail;
-	}
+	err = lc_genl_open("open", &sock, &family);
+	if (err)
+		return err;
 
 	ctx = lc_ctx_new(sock, family);
 	if (!ctx) {
-		err = lc_error_set(NULL, -ENOMEM, "open: %s", strerror(ENOMEM));
-		goto fail;
+		nl_socket_free(sock);
+		return lc_error_set(NULL, -ENOMEM, "open: %s", strerror(ENOMEM));
 	}
 	*out = ctx;
 	return 0;
-
-fail:
-	nl_socket_free(sock);
-	return err;
 }
 
 LC_EXPORT void lc_close(struct lc_ctx *ctx)

@@ -99,6 +99,15 @@ void lc_extack_format(char *buf, size_t size, const struct lc_op *op,
 	snprintf(buf, size, "%s: %s", op->name, strerror(-ext->error));
 	if (ext->msg[0])
 		lc_append(buf, size, ": %s", ext->msg);
+	else if (ext->error == -EOPNOTSUPP)
+		/*
+		 * The family's handlers explain their refusals; a bare
+		 * EOPNOTSUPP is genetlink's answer to a command the family
+		 * does not have: a kernel older than this library.
+		 */
+		lc_append(buf, size,
+			  ": the running kernel does not know the '%s' operation (its linmap series predates it)",
+			  op->name);
 	if (ext->has_miss_type) {
 		name = lc_op_attr_name(op, (int)ext->miss_type);
 		if (name)

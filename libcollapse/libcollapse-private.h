@@ -43,6 +43,7 @@ struct lc_op {
 	uint8_t cmd;
 	int attr_max;
 	const char *const *attr_names;	/* indexed by attribute type */
+	bool event;			/* a notification, not a reply */
 	/* Parse one reply into @out; on failure say why in @detail. */
 	int (*parse_reply)(struct nl_msg *msg, void *out,
 			   char *detail, size_t detail_size);
@@ -50,6 +51,10 @@ struct lc_op {
 
 extern const struct lc_op lc_op_get_caps;
 extern const struct lc_op lc_op_get_stats;
+extern const struct lc_op lc_op_collapse;
+/* Notifications: names and attribute sets only; they answer no request. */
+extern const struct lc_op lc_op_split_ntf;
+extern const struct lc_op lc_op_collapse_ntf;
 
 /* Name of attribute @type of @op's attribute set; NULL if unknown. */
 const char *lc_op_attr_name(const struct lc_op *op, int type);
@@ -57,6 +62,13 @@ const char *lc_op_attr_name(const struct lc_op *op, int type);
 /* ctx.c */
 /* Wrap an already set up socket; takes ownership of @sock on success. */
 struct lc_ctx *lc_ctx_new(struct nl_sock *sock, int family);
+/*
+ * Connect a new generic netlink socket with extended acks and resolve the
+ * "linmap" family into *family.  On failure the text goes to this thread's
+ * lc_open() buffer, prefixed with @what ("open", "events"), and *sock is
+ * NULL.  Returns 0, LC_ERR_NO_FAMILY or another negative errno.
+ */
+int lc_genl_open(const char *what, struct nl_sock **sock, int *family);
 
 /* error.c */
 /* Forget the last failure of @ctx (of this thread's lc_open() if NULL). */
@@ -88,7 +100,8 @@ int lc_extack_parse(const struct nlmsghdr *nlh, struct lc_extack *ext);
  * Format the text of a failure the kernel reported for @op:
  * "<op>: <strerror>[: <extack msg>][: missing attribute '<name>']
  * [ (attribute '<name>')]".  @req, if not NULL, is the request the error
- * answers; it lets an attribute offset be named.
+ * answers; it lets an attribute offset be named.  EOPNOTSUPP without a
+ * message (genetlink's unknown command) says the kernel lacks @op.
  */
 void lc_extack_format(char *buf, size_t size, const struct lc_op *op,
 		      const struct lc_extack *ext, struct nl_msg *req);
@@ -97,15 +110,26 @@ void lc_extack_format(char *buf, size_t size, const struct lc_op *op,
 struct lc_attrs {
 	const struct lc_op *op;
 	struct nlattr **tb;		/* op->attr_max + 1 entries */
+	struct nlattr *head;		/* all attributes, for multi-attr types */
+	int len;
 	int err;			/* first failure, 0 if none */
 	char *detail;			/* why, for the caller's error text */
 	size_t detail_size;
 };
 
-/* Split the genetlink reply @msg into @tb; returns 0 or -EPROTO. */
+/*
+ * Split the genetlink message @msg (a reply, or an event) into @tb;
+ * returns 0 or -EPROTO.  A multi-attr type keeps only its last instance in
+ * @tb: read all of them with lc_attrs_counts().
+ */
 int lc_attrs_parse(struct lc_attrs *attrs, const struct lc_op *op,
 		   struct nl_msg *msg, struct nlattr **tb,
 		   char *detail, size_t detail_size);
+/* Record the first failure (later ones are dropped); @detail says why. */
+void lc_attrs_fail(struct lc_attrs *attrs, int err, const char *fmt, ...)
+	LC_PRINTF(3, 4);
+/* Name of attribute @type for error text; "?" if unknown. */
+const char *lc_attrs_name(const struct lc_attrs *attrs, int type);
 bool lc_attrs_has(const struct lc_attrs *attrs, int type);
 /* Required unsigned integer of 1, 2, 4 or 8 bytes; 0 after a failure. */
 uint64_t lc_attrs_uint(struct lc_attrs *attrs, int type);
@@ -119,6 +143,32 @@ bool lc_attrs_range(struct lc_attrs *attrs, int start_type, int end_type,
 		    uint64_t *start, uint64_t *end);
 /* Read an unsigned integer attribute of 1, 2, 4 or 8 bytes. */
 int lc_attr_get_uint(const struct nlattr *nla, uint64_t *val);
+
+/*
+ * counts.c: multi-attr nests carrying one count each for a key (a leaf
+ * level, a skip reason), as the "level-count" and "skip-count" sets.
+ */
+struct lc_count_set {
+	const char *key_name;		/* "level", "reason": for error text */
+	int key_type;			/* attribute types inside the nest */
+	int count_type;
+	int attr_max;
+	int nr;				/* entries of the caller's array */
+	/* Index for the kernel's key value; -1 if this library lacks it. */
+	int (*index)(uint64_t key);
+};
+
+extern const struct lc_count_set lc_level_counts;	/* LC_LEVEL_NR */
+extern const struct lc_count_set lc_skip_counts;	/* LC_SKIP_NR */
+
+/*
+ * Add the counts of every nest of attribute @type to @counts (set->nr
+ * entries, zeroed by the caller).  Absent means no counts; a key this
+ * library does not know is ignored; a nest without its key or count is a
+ * failure recorded in @attrs.
+ */
+void lc_attrs_counts(struct lc_attrs *attrs, int type,
+		     const struct lc_count_set *set, uint64_t *counts);
 
 /* request.c */
 /* New request message for @cmd of @family, NLM_F_REQUEST | NLM_F_ACK. */
@@ -140,5 +190,50 @@ int lc_caps_reply_parse(struct nl_msg *msg, struct lc_caps *caps,
 struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range);
 int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 			 char *detail, size_t detail_size);
+
+/* collapse.c */
+struct nl_msg *lc_collapse_request_build(int family,
+					 const struct lc_collapse_req *req);
+int lc_collapse_reply_parse(struct nl_msg *msg,
+			    struct lc_collapse_result *result,
+			    char *detail, size_t detail_size);
+/* The collapse attribute set of @msg, read for @op (reply or event). */
+int lc_collapse_result_parse(struct nl_msg *msg, const struct lc_op *op,
+			     struct lc_collapse_result *result,
+			     char *detail, size_t detail_size);
+/*
+ * Add the step @step of a lc_collapse_all() run to @sum (@first: it is the
+ * first step, whose range and mode @sum takes).
+ */
+void lc_collapse_result_add(struct lc_collapse_result *sum,
+			    const struct lc_collapse_result *step, bool first);
+
+/* events.c */
+#define LC_EVENTS_RCVBUF	(1 << 20)	/* bytes asked for the socket */
+
+struct lc_events {
+	struct lc_ctx ctx;		/* the event socket, family, errbuf */
+	int group;			/* "events" multicast group id */
+	struct nl_cb *cb;		/* receive callbacks, arg: this */
+	/* State of the lc_events_read() in progress: */
+	struct lc_event *ev;
+	unsigned int messages;		/* messages received */
+	bool got_event;
+	int parse_err;			/* a malformed event ... */
+	const char *parse_name;		/* ... which one ... */
+	char detail[LC_DETAIL_MAX];	/* ... and why */
+};
+
+/* Wrap a socket already joined to @group; takes ownership of @sock. */
+struct lc_events *lc_events_new(struct nl_sock *sock, int family, int group);
+/*
+ * Decode the notification @msg.  Returns 0 with *ev filled, -ENOMSG for a
+ * message that is not an event this library knows (to be skipped), or
+ * -EPROTO with the reason in @detail.
+ */
+int lc_event_parse(struct nl_msg *msg, int family, struct lc_event *ev,
+		   char *detail, size_t detail_size);
+/* The errno for a receive failure @nlerr (-NLE_*) with errno @sys_errno. */
+int lc_events_recv_error(int nlerr, int sys_errno);
 
 #endif /* LIBCOLLAPSE_PRIVATE_H */

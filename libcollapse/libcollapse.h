@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libcollapse: typed C API over the kernel's "linmap" generic netlink family,
- * which reports (and, later, repairs) how the arm64 linear map is mapped.
+ * which reports how the arm64 linear map is mapped, folds it back into large
+ * leaves on request, and announces splits and collapses as events.
  *
  * Conventions:
  * - Every function that can fail returns 0 or a negative errno value.
@@ -13,6 +14,10 @@
  * - Result structures are allocated by the caller.  The ABI only ever grows:
  *   new functions are added under a new symbol version, and a structure that
  *   has to grow comes with a new version of the functions that fill it.
+ *   (LIBCOLLAPSE_1 is not released yet and still grows in place.)
+ * - Counters the kernel reports per leaf level or per skip reason are
+ *   arrays indexed by enum lc_level / enum lc_skip; values the kernel sends
+ *   for levels or reasons this library does not know are ignored.
  * - The library holds no policy: it reports what the kernel says.
  */
 #ifndef LIBCOLLAPSE_H
@@ -92,7 +97,11 @@ enum lc_level {
 	LC_LEVEL_NR
 };
 
-/* How the linear map (or a range of it) is mapped: the reply to "get-stats". */
+/*
+ * How the linear map (or a range of it) is mapped: the reply to "get-stats".
+ * The counters since boot cover the whole linear map whatever the range;
+ * a kernel of the first linmap series does not send them and they read 0.
+ */
 struct lc_stats {
 	bool has_range;			/* the kernel echoed a range */
 	uint64_t start;			/* physical, [start, end) */
@@ -106,6 +115,10 @@ struct lc_stats {
 	uint64_t table_pages;		/* page-table pages in use */
 	uint64_t ideal_leaves;		/* leaves after a full collapse */
 	uint64_t mapped_bytes;		/* bytes of valid memory mapped */
+	/* Since boot, whole linear map: */
+	uint64_t splits[LC_LEVEL_NR];	/* leaves split, per level split */
+	uint64_t folds[LC_LEVEL_NR];	/* leaves created by collapses */
+	uint64_t tables_freed;		/* page-table pages freed by collapses */
 };
 
 /*
@@ -128,6 +141,143 @@ double lc_stats_restoration(const struct lc_stats *stats);
 
 /* "pud", "cont_pmd", "pmd", "cont_pte", "pte"; NULL for an unknown level. */
 const char *lc_level_name(enum lc_level level);
+
+/* Why a collapse left fold candidates alone. */
+enum lc_skip {
+	LC_SKIP_INVALID,	/* an entry is invalid or empty */
+	LC_SKIP_ATTRIBUTES,	/* attribute bits differ */
+	LC_SKIP_PKEY,		/* POIndex (pkey) bits differ */
+	LC_SKIP_REALM,		/* realm shared and private memory meet */
+	LC_SKIP_EXCLUDED,	/* kernel image alias, KFENCE pool, region edge */
+	LC_SKIP_ALIGNMENT,	/* output addresses misaligned or not contiguous */
+	LC_SKIP_BUDGET,		/* the budget ran out (see lc_collapse_result.next) */
+	LC_SKIP_NR
+};
+
+/*
+ * "invalid", "attributes", "pkey", "realm", "excluded", "alignment",
+ * "budget"; NULL for an unknown reason.
+ */
+const char *lc_skip_name(enum lc_skip skip);
+
+/* What to collapse: a zeroed structure (or NULL) means all of it, at once. */
+struct lc_collapse_req {
+	bool has_range;			/* only the tables mapping @range */
+	struct lc_range range;		/* physical [start, end), granule aligned */
+	uint64_t budget;		/* page-table pages to scan; 0 = no limit */
+	bool dry_run;			/* count what would be folded, change nothing */
+};
+
+/* What a collapse did (or, for a dry run, would do). */
+struct lc_collapse_result {
+	bool has_range;			/* the kernel echoed the range it scanned */
+	uint64_t start;			/* physical, [start, end) */
+	uint64_t end;
+	bool dry_run;			/* nothing was changed */
+	uint64_t tables_scanned;	/* page-table pages read */
+	uint64_t folds[LC_LEVEL_NR];	/* leaves created, per level */
+	uint64_t tables_freed;		/* page-table pages freed */
+	uint64_t bytes_freed;		/* ... and their size in bytes */
+	uint64_t skips[LC_SKIP_NR];	/* fold candidates left alone, per reason */
+	bool has_next;			/* the budget ran out before @end */
+	uint64_t next;			/* physical address to continue from */
+	uint64_t nsecs;			/* time the kernel spent */
+};
+
+/*
+ * Fold the linear map (all of it, or the tables mapping @req->range) back
+ * into the largest leaves its attributes allow ("collapse").  @req NULL is
+ * the whole map without a budget.  Needs CAP_NET_ADMIN in the caller and a
+ * BBML3 system whose linear map is block-capable.  Errors:
+ *   -EPERM       the caller lacks CAP_NET_ADMIN
+ *   -EOPNOTSUPP  this system cannot collapse; lc_strerror() gives the
+ *                kernel's reason ("cannot collapse: ..."), or says that
+ *                the kernel has no collapse operation (first series)
+ *   -EINVAL, -ERANGE  the kernel refused the range (and says why)
+ * With a budget, the kernel stops after that many page-table pages and
+ * sets has_next/next: call again with the range [next, end) to continue.
+ */
+int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
+		struct lc_collapse_result *result);
+
+/*
+ * lc_collapse() until done: while the kernel returns a resume cursor, call
+ * again from it to the end of the range, with the same budget and dry_run.
+ * A budget then only sets the size of each step (each step is one request,
+ * so the kernel's locks are dropped between steps).  *result is the sum of
+ * the steps: the range of the first, counters added up, nsecs the kernel's
+ * total; skips[LC_SKIP_BUDGET] is 0 once done, since every stop for the
+ * budget was resumed.  On failure *result holds the sum of the steps that
+ * completed (all zero if none did), with has_next/next where to continue
+ * when at least one did, and lc_strerror() explains the failing step.
+ * A cursor that does not move forward is -EPROTO (the loop cannot spin).
+ */
+int lc_collapse_all(struct lc_ctx *ctx, const struct lc_collapse_req *req,
+		    struct lc_collapse_result *result);
+
+/*
+ * Events: the kernel's "events" multicast group.  An event context owns its
+ * own nonblocking socket, so a caller's poll loop can watch lc_events_fd()
+ * next to its other file descriptors, and read with lc_events_read() when
+ * it is readable.  It is separate from struct lc_ctx, which a caller keeps
+ * for requests (and resynchronisation).
+ */
+struct lc_events;
+
+enum lc_event_type {
+	LC_EVENT_SPLIT = 1,	/* leaves were split ("split-ntf") */
+	LC_EVENT_COLLAPSE,	/* a collapse ran, not a dry run ("collapse-ntf") */
+};
+
+struct lc_event {
+	enum lc_event_type type;
+	union {
+		/* LC_EVENT_SPLIT: coalesced, at most about one a second. */
+		struct {
+			uint64_t splits[LC_LEVEL_NR];	/* since boot, per level */
+			uint64_t new_splits;	/* since the previous split event */
+		} split;
+		/*
+		 * LC_EVENT_COLLAPSE: any caller's collapse.  The event carries
+		 * no addresses: has_range and has_next are false.
+		 */
+		struct lc_collapse_result collapse;
+	};
+};
+
+/*
+ * Open an event context: its own socket, joined to the "events" group of
+ * the "linmap" family, nonblocking, with a receive buffer enlarged for
+ * bursts.  Any user may listen.  On failure *out is NULL and
+ * lc_strerror(NULL) gives the text.  Returns LC_ERR_NO_FAMILY (-ENOENT)
+ * without the family, -EOPNOTSUPP when the family has no "events" group
+ * (a kernel of the first linmap series).
+ */
+int lc_events_open(struct lc_events **out);
+
+/* The socket to poll for POLLIN. */
+int lc_events_fd(struct lc_events *evs);
+
+/*
+ * Read the next event into *ev, without blocking.  Returns 1 with an event,
+ * 0 when none is pending (read until 0 after each POLLIN), or a negative
+ * errno:
+ *   -ENOBUFS  the socket overflowed and the kernel dropped events: you
+ *             lost events, resynchronise with lc_get_stats() (its
+ *             counters since boot are what the events add up to), then
+ *             carry on reading
+ *   -EPROTO   a malformed event (skipped; reading may continue)
+ *   other     the socket failed
+ * Messages of the group that this library does not know are skipped.
+ * lc_events_strerror() gives the text of a failure.
+ */
+int lc_events_read(struct lc_events *evs, struct lc_event *ev);
+
+/* Text of the last failure on @evs, "" after a success. */
+const char *lc_events_strerror(struct lc_events *evs);
+
+/* Leave the group, close the socket and free the context.  NULL is allowed. */
+void lc_events_close(struct lc_events *evs);
 
 #ifdef __cplusplus
 }

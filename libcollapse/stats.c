@@ -5,6 +5,10 @@
  * as the caller gave it; the kernel alone decides whether it is acceptable
  * and explains a refusal in its extended ack.  When a range was given, the
  * reply echoes the range the kernel actually walked.
+ *
+ * The counters since boot (splits, folds, tables freed) came with the
+ * collapse operation; a kernel of the first series does not send them, so
+ * they are optional here and read 0 there.
  */
 #include <errno.h>
 #include <math.h>
@@ -27,6 +31,9 @@ static const char *const lc_stats_attr_names[LINMAP_A_STATS_MAX + 1] = {
 	[LINMAP_A_STATS_TABLE_PAGES]	= "table-pages",
 	[LINMAP_A_STATS_IDEAL_LEAVES]	= "ideal-leaves",
 	[LINMAP_A_STATS_MAPPED_BYTES]	= "mapped-bytes",
+	[LINMAP_A_STATS_SPLITS]		= "splits",
+	[LINMAP_A_STATS_FOLDS]		= "folds",
+	[LINMAP_A_STATS_TABLES_FREED]	= "tables-freed",
 };
 
 /* The attribute carrying each level's leaf count. */
@@ -99,6 +106,13 @@ int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 	s.table_pages = lc_attrs_uint(&attrs, LINMAP_A_STATS_TABLE_PAGES);
 	s.ideal_leaves = lc_attrs_uint(&attrs, LINMAP_A_STATS_IDEAL_LEAVES);
 	s.mapped_bytes = lc_attrs_uint(&attrs, LINMAP_A_STATS_MAPPED_BYTES);
+	lc_attrs_counts(&attrs, LINMAP_A_STATS_SPLITS, &lc_level_counts,
+			s.splits);
+	lc_attrs_counts(&attrs, LINMAP_A_STATS_FOLDS, &lc_level_counts,
+			s.folds);
+	if (lc_attrs_has(&attrs, LINMAP_A_STATS_TABLES_FREED))
+		s.tables_freed = lc_attrs_uint(&attrs,
+					       LINMAP_A_STATS_TABLES_FREED);
 	if (attrs.err)
 		return attrs.err;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,11 +12,13 @@
 
 #include "fake-kernel.h"
 
-#define FK_MAX_DGRAMS	8
+#define FK_MAX_DGRAMS	32
 
 struct fk_dgram {
 	unsigned char *buf;
 	size_t len;
+	int nlerr;		/* a receive failure instead of data */
+	int sys_errno;
 };
 
 static struct {
@@ -49,6 +52,23 @@ int fk_put_u64_64bit(struct nl_msg *msg, int type, uint64_t val, int padtype)
 	    nla_put(msg, padtype, 0, NULL) < 0)
 		return -1;
 	return nla_put_u64(msg, type, val);
+}
+
+int fk_put_count_nest(struct nl_msg *msg, int type, int key_type,
+		      uint32_t key, int count_type, uint64_t count,
+		      int padtype)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	if (!nest || nla_put_u32(msg, key_type, key) < 0 ||
+	    fk_put_u64_64bit(msg, count_type, count, padtype) < 0)
+		return -1;
+	return nla_nest_end(msg, nest);
+}
+
+struct nl_msg *fk_event_new(uint8_t cmd)
+{
+	return fk_reply_new(NULL, cmd);
 }
 
 struct nl_msg *fk_error_new(const struct nlmsghdr *req, int error,
@@ -104,6 +124,17 @@ void fk_queue(struct nl_msg *msg, bool same_datagram)
 	nlmsg_free(msg);
 }
 
+void fk_queue_recv_error(int nlerr, int sys_errno)
+{
+	struct fk_dgram *d;
+
+	if (fk.queued == FK_MAX_DGRAMS)
+		abort();
+	d = &fk.dgrams[fk.queued++];
+	d->nlerr = nlerr;
+	d->sys_errno = sys_errno;
+}
+
 int fk_pending(void)
 {
 	return fk.queued - fk.next;
@@ -140,6 +171,13 @@ static int fk_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
 	if (fk.next == fk.queued)
 		return 0;	/* what nl_recv() returns on EOF */
 	d = &fk.dgrams[fk.next++];
+	if (d->nlerr) {
+		len = d->nlerr;
+		errno = d->sys_errno;
+		d->nlerr = 0;
+		d->sys_errno = 0;
+		return len;
+	}
 	nla->nl_family = AF_NETLINK;
 	nla->nl_pid = 0;
 	*buf = d->buf;		/* libnl frees it */
@@ -160,6 +198,7 @@ struct nl_sock *fk_sock_new(fk_responder responder, void *arg)
 		free(fk.dgrams[fk.next].buf);
 		fk.dgrams[fk.next].buf = NULL;
 		fk.dgrams[fk.next].len = 0;
+		fk.dgrams[fk.next].nlerr = 0;
 		fk.next++;
 	}
 	fk.queued = fk.next = 0;

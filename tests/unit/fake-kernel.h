@@ -25,6 +25,17 @@ struct nl_msg *fk_reply_new(const struct nlmsghdr *req, uint8_t cmd);
 int fk_put_u64_64bit(struct nl_msg *msg, int type, uint64_t val, int padtype);
 
 /*
+ * Append one multi-attr count nest as the kernel's linmap_nl_put_levels()
+ * does: @type { @key_type u32 @key, @count_type u64 @count (+ @padtype) }.
+ */
+int fk_put_count_nest(struct nl_msg *msg, int type, int key_type,
+		      uint32_t key, int count_type, uint64_t count,
+		      int padtype);
+
+/* A notification (sequence 0, port 0) for @cmd of FK_FAMILY. */
+struct nl_msg *fk_event_new(uint8_t cmd);
+
+/*
  * NLMSG_ERROR answering @req with @error (0: an ack).  Without @capped the
  * request payload is echoed as the kernel does without NETLINK_CAP_ACK.
  * @extack_msg, if not NULL, becomes NLMSGERR_ATTR_MSG (with NLM_F_ACK_TLVS).
@@ -44,6 +55,12 @@ typedef void (*fk_responder)(const struct nlmsghdr *req, void *arg);
 struct nl_sock *fk_sock_new(fk_responder responder, void *arg);
 /* Queue @msg (consumed) as a new datagram, or appended to the last one. */
 void fk_queue(struct nl_msg *msg, bool same_datagram);
+/*
+ * Queue a receive failure: the recv hook returns @nlerr (-NLE_*) with errno
+ * set to @sys_errno, as libnl's nl_recv() does when recvmsg() fails (an
+ * overrun is -NLE_NOMEM with errno ENOBUFS).
+ */
+void fk_queue_recv_error(int nlerr, int sys_errno);
 /* Datagrams queued but not received yet. */
 int fk_pending(void);
 /* A copy of the last request sent (valid until the next send). */

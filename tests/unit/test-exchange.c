@@ -220,6 +220,230 @@ static void test_silent_socket_is_an_io_error(void)
 	lc_close(ctx);
 }
 
+/*
+ * A fake "collapse" that scans one table per 0x1000 bytes: the whole map
+ * is [0x1000, 0x5000), a budget of N stops after N tables and returns the
+ * cursor.  Requests are recorded; @fail_at makes that request (1-based)
+ * fail, @stuck returns a cursor that does not move.
+ */
+struct fake_collapse {
+	int requests;
+	uint64_t starts[16], ends[16], budgets[16];
+	bool dry_runs[16];
+	int fail_at;
+	bool stuck;
+};
+
+static void answer_collapse(const struct nlmsghdr *req, void *arg)
+{
+	struct fake_collapse *fc = arg;
+	struct nlattr *tb[LINMAP_A_COLLAPSE_MAX + 1];
+	const int pad = LINMAP_A_COLLAPSE_PAD;
+	uint64_t start = 0x1000, end = 0x5000, budget = 0, scanned, next;
+	struct nl_msg *msg;
+	int n = fc->requests++;
+
+	if (genlmsg_parse((struct nlmsghdr *)req, 0, tb, LINMAP_A_COLLAPSE_MAX,
+			  NULL) < 0 || n >= 16)
+		abort();
+	if (tb[LINMAP_A_COLLAPSE_START] && tb[LINMAP_A_COLLAPSE_END]) {
+		start = nla_get_u64(tb[LINMAP_A_COLLAPSE_START]);
+		end = nla_get_u64(tb[LINMAP_A_COLLAPSE_END]);
+	}
+	if (tb[LINMAP_A_COLLAPSE_BUDGET])
+		budget = nla_get_u64(tb[LINMAP_A_COLLAPSE_BUDGET]);
+	fc->starts[n] = start;
+	fc->ends[n] = end;
+	fc->budgets[n] = budget;
+	fc->dry_runs[n] = tb[LINMAP_A_COLLAPSE_DRY_RUN] != NULL;
+	if (fc->fail_at == n + 1) {
+		fk_queue(fk_error_new(req, -EINVAL, true,
+				      "range start is not aligned to the 4096-byte granule"),
+			 false);
+		return;
+	}
+
+	scanned = (end - start) / 0x1000;
+	next = 0;
+	if (budget && budget < scanned) {
+		scanned = budget;
+		next = fc->stuck ? start : start + budget * 0x1000;
+	}
+	msg = fk_reply_new(req, LINMAP_CMD_COLLAPSE);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_START, start, pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_END, end, pad);
+	if (tb[LINMAP_A_COLLAPSE_DRY_RUN])
+		nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN);
+	if (next)
+		fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NEXT, next, pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_SCANNED, scanned, pad);
+	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_FOLDS,
+			  LINMAP_A_LEVEL_COUNT_LEVEL, LINMAP_LEAF_LEVEL_PMD,
+			  LINMAP_A_LEVEL_COUNT_COUNT, scanned,
+			  LINMAP_A_LEVEL_COUNT_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_FREED, scanned, pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_BYTES_FREED, scanned * 4096,
+			 pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NSECS, 1000, pad);
+	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_SKIPS,
+			  LINMAP_A_SKIP_COUNT_REASON, LINMAP_SKIP_REASON_BUDGET,
+			  LINMAP_A_SKIP_COUNT_COUNT, next ? 1 : 0,
+			  LINMAP_A_SKIP_COUNT_PAD);
+	fk_queue(msg, false);
+	fk_queue(fk_error_new(req, 0, true, NULL), false);
+}
+
+static void test_collapse_with_budget_returns_the_cursor(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 3 };
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse(ctx, &req, &r), 0);
+	CHECK_INT(fc.requests, 1);
+	CHECK(r.has_range);
+	CHECK(r.has_next);
+	CHECK_U64(r.next, 0x4000);
+	CHECK_U64(r.tables_scanned, 3);
+	CHECK_U64(r.folds[LC_LEVEL_PMD], 3);
+	CHECK_U64(r.skips[LC_SKIP_BUDGET], 1);
+	lc_close(ctx);
+}
+
+static void test_collapse_all_follows_the_cursor_to_the_end(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 1, .dry_run = true };
+	struct lc_collapse_result r;
+	int i;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, &r), 0);
+	CHECK_INT(fc.requests, 4);
+	/* The first asks for everything; the others continue the range. */
+	CHECK_U64(fc.starts[0], 0x1000);
+	for (i = 1; i < 4 && i < fc.requests; i++) {
+		CHECK_U64(fc.starts[i], 0x1000 + i * 0x1000);
+		CHECK_U64(fc.ends[i], 0x5000);
+	}
+	for (i = 0; i < 4 && i < fc.requests; i++) {
+		CHECK_U64(fc.budgets[i], 1);
+		CHECK(fc.dry_runs[i]);
+	}
+	CHECK(r.has_range);
+	CHECK_U64(r.start, 0x1000);
+	CHECK_U64(r.end, 0x5000);
+	CHECK(r.dry_run);
+	CHECK_U64(r.tables_scanned, 4);
+	CHECK_U64(r.folds[LC_LEVEL_PMD], 4);
+	CHECK_U64(r.tables_freed, 4);
+	CHECK_U64(r.bytes_freed, 4 * 4096);
+	CHECK_U64(r.skips[LC_SKIP_BUDGET], 0);
+	CHECK(!r.has_next);
+	CHECK_U64(r.nsecs, 4000);
+	lc_close(ctx);
+}
+
+static void test_collapse_all_without_budget_is_one_request(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_all(ctx, NULL, &r), 0);
+	CHECK_INT(fc.requests, 1);
+	CHECK_U64(fc.budgets[0], 0);
+	CHECK(!fc.dry_runs[0]);
+	CHECK_U64(r.tables_scanned, 4);
+	lc_close(ctx);
+}
+
+static void test_collapse_all_refuses_a_cursor_that_does_not_move(void)
+{
+	struct fake_collapse fc = { .stuck = true };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 1 };
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, &r), -EPROTO);
+	CHECK_INT(fc.requests, 1);
+	CHECK_CONTAINS(lc_strerror(ctx), "collapse: ");
+	CHECK_CONTAINS(lc_strerror(ctx), "does not move forward");
+	lc_close(ctx);
+}
+
+static void test_collapse_all_failure_keeps_the_progress(void)
+{
+	struct fake_collapse fc = { .fail_at = 3 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 1 };
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, &r), -EINVAL);
+	CHECK_INT(fc.requests, 3);
+	CHECK_STR(lc_strerror(ctx),
+		  "collapse: Invalid argument: range start is not aligned to the 4096-byte granule");
+	CHECK_U64(r.tables_scanned, 2);
+	CHECK(r.has_next);
+	CHECK_U64(r.next, 0x3000);
+	CHECK_U64(r.end, 0x5000);
+	lc_close(ctx);
+}
+
+struct fake_error {
+	int error;
+	const char *extack;	/* NULL: no extended ack */
+};
+
+static void answer_with_error(const struct nlmsghdr *req, void *arg)
+{
+	const struct fake_error *fe = arg;
+
+	fk_queue(fk_error_new(req, fe->error, true, fe->extack), false);
+}
+
+static void test_collapse_without_privilege_is_eperm(void)
+{
+	/* genetlink's GENL_ADMIN_PERM check: no extended ack. */
+	struct fake_error answer = { -EPERM, NULL };
+	struct lc_ctx *ctx = fake_ctx(answer_with_error, &answer);
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse(ctx, NULL, &r), -EPERM);
+	CHECK_STR(lc_strerror(ctx), "collapse: Operation not permitted");
+	lc_close(ctx);
+}
+
+static void test_collapse_refused_by_the_system_gives_the_reason(void)
+{
+	struct fake_error answer = {
+		-EOPNOTSUPP, "cannot collapse: rodata=full without BBML3",
+	};
+	struct lc_ctx *ctx = fake_ctx(answer_with_error, &answer);
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_all(ctx, NULL, &r), -EOPNOTSUPP);
+	CHECK_STR(lc_strerror(ctx),
+		  "collapse: Operation not supported: cannot collapse: rodata=full without BBML3");
+	CHECK_U64(r.tables_scanned, 0);
+	CHECK(!r.has_next);
+	lc_close(ctx);
+}
+
+static void test_kernel_without_the_operation_is_named(void)
+{
+	/* genetlink's answer to an unknown command: no extended ack. */
+	struct fake_error answer = { -EOPNOTSUPP, NULL };
+	struct lc_ctx *ctx = fake_ctx(answer_with_error, &answer);
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse(ctx, NULL, &r), -EOPNOTSUPP);
+	CHECK_STR(lc_strerror(ctx),
+		  "collapse: Operation not supported: the running kernel does not know the 'collapse' operation (its linmap series predates it)");
+	lc_close(ctx);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_get_caps_reads_reply_and_ack),
 	TAP_TEST(test_get_stats_sends_range_and_reads_echo),
@@ -229,6 +453,14 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_bad_reply_still_consumes_the_ack),
 	TAP_TEST(test_ack_without_reply_is_a_protocol_error),
 	TAP_TEST(test_silent_socket_is_an_io_error),
+	TAP_TEST(test_collapse_with_budget_returns_the_cursor),
+	TAP_TEST(test_collapse_all_follows_the_cursor_to_the_end),
+	TAP_TEST(test_collapse_all_without_budget_is_one_request),
+	TAP_TEST(test_collapse_all_refuses_a_cursor_that_does_not_move),
+	TAP_TEST(test_collapse_all_failure_keeps_the_progress),
+	TAP_TEST(test_collapse_without_privilege_is_eperm),
+	TAP_TEST(test_collapse_refused_by_the_system_gives_the_reason),
+	TAP_TEST(test_kernel_without_the_operation_is_named),
 };
 
 TAP_MAIN(tests)

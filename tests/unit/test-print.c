@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -37,6 +39,43 @@ static const struct lc_stats range_stats = {
 	.ideal_leaves = 2,
 	/* Above 2^53: must survive JSON exactly. */
 	.mapped_bytes = UINT64_C(0x1000000000000001),
+	.splits = { 1, 2, 3, 4, 5 },
+	.folds = { 0, 0, 6, 7, 0 },
+	.tables_freed = 8,
+};
+
+/* A budgeted dry run that stopped at 0x80000000. */
+static const struct lc_collapse_req budget_req = {
+	.has_range = true,
+	.range = { 0x40000000, UINT64_C(0x240000000) },
+	.budget = 64,
+	.dry_run = true,
+};
+
+static const struct lc_collapse_result budget_result = {
+	.has_range = true,
+	.start = 0x40000000,
+	.end = UINT64_C(0x240000000),
+	.dry_run = true,
+	.tables_scanned = 64,
+	.folds = { 0, 1, 2, 3, 4 },
+	.tables_freed = 12,
+	.bytes_freed = 12 * 4096,
+	.skips = { 1, 2, 3, 4, 5, 6, 1 },
+	.has_next = true,
+	.next = 0x80000000,
+	/* Above 2^53: must survive JSON exactly. */
+	.nsecs = UINT64_C(0x1000000000000001),
+};
+
+/* A finished collapse of the whole map, as a kernel not echoing a range. */
+static const struct lc_collapse_result done_result = {
+	.tables_scanned = 512,
+	.folds = { 0, 0, 200, 0, 0 },
+	.tables_freed = 200,
+	.bytes_freed = 200 * 4096,
+	.skips = { [LC_SKIP_ATTRIBUTES] = 9 },
+	.nsecs = 1234567,
 };
 
 /* Render with @ops into a string (free() it). */
@@ -52,6 +91,70 @@ static char *render(const struct print_ops *ops, const struct lc_caps *caps,
 	CHECK_INT(ops->status(out, caps, stats), 0);
 	fclose(out);
 	return text;
+}
+
+static char *render_collapse(const struct print_ops *ops,
+			     const struct lc_collapse_req *req,
+			     const struct lc_collapse_result *result)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out)
+		abort();
+	CHECK_INT(ops->collapse(out, req, result), 0);
+	fclose(out);
+	return text;
+}
+
+/* 2026-01-02 03:04:05 local time, whatever the zone. */
+static time_t watch_time(void)
+{
+	struct tm tm = {
+		.tm_year = 126, .tm_mon = 0, .tm_mday = 2,
+		.tm_hour = 3, .tm_min = 4, .tm_sec = 5, .tm_isdst = -1,
+	};
+
+	return mktime(&tm);
+}
+
+static char *render_event(const struct print_ops *ops,
+			  const struct lc_event *ev)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out)
+		abort();
+	CHECK_INT(ops->event(out, ev, watch_time()), 0);
+	fclose(out);
+	return text;
+}
+
+static char *render_lost(const struct print_ops *ops,
+			 const struct lc_stats *stats)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out)
+		abort();
+	CHECK_INT(ops->lost(out, stats, watch_time()), 0);
+	fclose(out);
+	return text;
+}
+
+/* Exactly one line: one newline, at the end. */
+static void check_one_line(const char *text)
+{
+	const char *nl = text ? strchr(text, '\n') : NULL;
+
+	CHECK(nl && nl[1] == '\0');
+	if (!nl || nl[1])
+		tap_print_text(text);
 }
 
 static cJSON *field(const cJSON *obj, const char *key)
@@ -238,6 +341,230 @@ static void test_table_shows_caps_levels_and_ratio(void)
 	free(text);
 }
 
+/* Check {"pud": a, ...} against @want. */
+static void check_levels(const cJSON *obj, const char *key,
+			 const uint64_t *want)
+{
+	cJSON *levels = field(obj, key);
+	int level;
+
+	CHECK(cJSON_IsObject(levels));
+	CHECK_INT(cJSON_GetArraySize(levels), LC_LEVEL_NR);
+	for (level = 0; level < LC_LEVEL_NR; level++)
+		CHECK(number(levels, lc_level_name((enum lc_level)level)) ==
+		      (double)want[level]);
+}
+
+static void check_skips(const cJSON *obj, const char *key,
+			const uint64_t *want)
+{
+	static const char *const names[] = {
+		"invalid", "attributes", "pkey", "realm", "excluded",
+		"alignment", "budget",
+	};
+	cJSON *skips = field(obj, key);
+	int skip;
+
+	CHECK(cJSON_IsObject(skips));
+	CHECK_INT(cJSON_GetArraySize(skips), LC_SKIP_NR);
+	for (skip = 0; skip < LC_SKIP_NR; skip++)
+		CHECK(number(skips, names[skip]) == (double)want[skip]);
+}
+
+/* In "stats", where the VM checks read it; not at the top level. */
+static void test_json_status_has_counters_since_boot(void)
+{
+	char *text = render(&print_json_ops, &admin_caps, &range_stats);
+	cJSON *root = cJSON_Parse(text);
+	cJSON *since = field(field(root, "stats"), "since_boot");
+
+	CHECK(cJSON_IsObject(since));
+	check_levels(since, "splits", range_stats.splits);
+	check_levels(since, "folds", range_stats.folds);
+	CHECK(number(since, "tables_freed") == 8);
+	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "since_boot"));
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_table_status_has_a_since_boot_section(void)
+{
+	char *text = render(&print_table_ops, &admin_caps, &range_stats);
+
+	CHECK_CONTAINS(text, "\nSince boot\n");
+	CHECK_CONTAINS(text, "splits           pud 1, cont_pmd 2, pmd 3, cont_pte 4, pte 5\n");
+	CHECK_CONTAINS(text, "folds            pud 0, cont_pmd 0, pmd 6, cont_pte 7, pte 0\n");
+	CHECK_CONTAINS(text, "tables freed     8\n");
+	free(text);
+}
+
+static void test_json_collapse_has_every_key(void)
+{
+	char *text = render_collapse(&print_json_ops, &budget_req,
+				     &budget_result);
+	cJSON *root = cJSON_Parse(text);
+	cJSON *c = field(root, "collapse");
+	cJSON *range = field(c, "range");
+
+	CHECK(cJSON_IsObject(c));
+	CHECK_INT(boolean(c, "dry_run"), 1);
+	CHECK(cJSON_IsObject(range));
+	CHECK(number(range, "start") == 1073741824.0);
+	CHECK(number(range, "end") == 9663676416.0);
+	CHECK(number(c, "tables_scanned") == 64);
+	check_levels(c, "folds", budget_result.folds);
+	CHECK(number(c, "tables_freed") == 12);
+	CHECK(number(c, "bytes_freed") == 12 * 4096);
+	check_skips(c, "skips", budget_result.skips);
+	CHECK(number(c, "next") == 2147483648.0);
+	CHECK(cJSON_IsNumber(field(c, "nsecs")));
+	CHECK_CONTAINS(text, "\"nsecs\":\t1152921504606846977");
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_json_finished_collapse_has_null_next_and_range(void)
+{
+	char *text = render_collapse(&print_json_ops, &budget_req,
+				     &done_result);
+	cJSON *root = cJSON_Parse(text);
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "collapse");
+
+	CHECK(c);
+	CHECK_INT(boolean(c, "dry_run"), 0);
+	CHECK(cJSON_IsNull(field(c, "range")));
+	CHECK(cJSON_IsNull(field(c, "next")));
+	CHECK(number(c, "nsecs") == 1234567);
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_table_collapse_shows_folds_skips_and_how_to_continue(void)
+{
+	char *text = render_collapse(&print_table_ops, &budget_req,
+				     &budget_result);
+
+	CHECK_CONTAINS(text, "Collapse of 0x40000000-0x240000000 (dry run: nothing was changed)\n");
+	CHECK_CONTAINS(text, "tables scanned   64\n");
+	CHECK_CONTAINS(text, "tables freed     12\n");
+	CHECK_CONTAINS(text, "bytes freed      48.0 KiB (49152 bytes)\n");
+	CHECK_CONTAINS(text, "Folds (leaves a collapse would create)\n");
+	CHECK_CONTAINS(text, "cont_pmd         1\n");
+	CHECK_CONTAINS(text, "pte              4\n");
+	CHECK_CONTAINS(text, "Skips (fold candidates left alone)\n");
+	CHECK_CONTAINS(text, "attributes       2\n");
+	CHECK_CONTAINS(text, "alignment        6\n");
+	CHECK_CONTAINS(text, "budget           1\n");
+	CHECK_CONTAINS(text, "The budget ran out at 0x80000000.\n");
+	CHECK_CONTAINS(text, "continue with: collapsectl collapse --range 0x80000000-0x240000000 --budget 64 --dry-run\n");
+	free(text);
+}
+
+static void test_table_finished_collapse_has_no_continue_line(void)
+{
+	const struct lc_collapse_req req = { 0 };
+	char *text = render_collapse(&print_table_ops, &req, &done_result);
+
+	CHECK_CONTAINS(text, "Collapse of the whole linear map\n");
+	CHECK_CONTAINS(text, "Folds (leaves created)\n");
+	CHECK_CONTAINS(text, "pmd              200\n");
+	CHECK_CONTAINS(text, "time             1.2 ms\n");
+	CHECK(!strstr(text, "continue with"));
+	CHECK(!strstr(text, "dry run"));
+	free(text);
+}
+
+static const struct lc_event split_ev = {
+	.type = LC_EVENT_SPLIT,
+	.split = {
+		.splits = { 1, 2, 3, 4, UINT64_C(0x1000000000000001) },
+		.new_splits = 12,
+	},
+};
+
+static struct lc_event collapse_ev(void)
+{
+	struct lc_event ev = { .type = LC_EVENT_COLLAPSE };
+
+	ev.collapse = done_result;
+	return ev;
+}
+
+static void test_json_split_event_is_one_line_with_every_key(void)
+{
+	char *text = render_event(&print_json_ops, &split_ev);
+	cJSON *root = cJSON_Parse(text);
+
+	check_one_line(text);
+	CHECK(root);
+	CHECK_STR(cJSON_GetStringValue(field(root, "event")), "split");
+	CHECK(number(root, "new_splits") == 12);
+	CHECK(cJSON_IsObject(field(root, "splits")));
+	CHECK(number(field(root, "splits"), "pmd") == 3);
+	CHECK_CONTAINS(text, "\"pte\":1152921504606846977");
+	CHECK_INT(cJSON_GetArraySize(root), 3);
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_json_collapse_event_is_one_line_with_every_key(void)
+{
+	struct lc_event ev = collapse_ev();
+	char *text = render_event(&print_json_ops, &ev);
+	cJSON *root = cJSON_Parse(text);
+
+	check_one_line(text);
+	CHECK(root);
+	CHECK_STR(cJSON_GetStringValue(field(root, "event")), "collapse");
+	CHECK(number(root, "tables_scanned") == 512);
+	check_levels(root, "folds", done_result.folds);
+	CHECK(number(root, "tables_freed") == 200);
+	CHECK(number(root, "bytes_freed") == 200 * 4096);
+	check_skips(root, "skips", done_result.skips);
+	CHECK(number(root, "nsecs") == 1234567);
+	/* No addresses in events. */
+	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "range"));
+	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "next"));
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_json_lost_line_carries_the_current_state(void)
+{
+	char *text = render_lost(&print_json_ops, &range_stats);
+	cJSON *root = cJSON_Parse(text);
+
+	check_one_line(text);
+	CHECK(root);
+	CHECK_STR(cJSON_GetStringValue(field(root, "event")), "lost");
+	CHECK(number(field(root, "stats"), "leaves_total") == 512);
+	check_levels(field(field(root, "stats"), "since_boot"), "splits",
+		     range_stats.splits);
+	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "since_boot"));
+	cJSON_Delete(root);
+	free(text);
+}
+
+static void test_table_events_are_one_timestamped_line(void)
+{
+	struct lc_event ev = collapse_ev();
+	char *text = render_event(&print_table_ops, &split_ev);
+
+	check_one_line(text);
+	CHECK_STR(text, "03:04:05 split: 12 new; since boot pud 1, cont_pmd 2, pmd 3, cont_pte 4, pte 1152921504606846977\n");
+	free(text);
+
+	text = render_event(&print_table_ops, &ev);
+	check_one_line(text);
+	CHECK_STR(text, "03:04:05 collapse: 512 tables scanned, 200 freed (800.0 KiB) in 1.2 ms; folds pmd 200; skips attributes 9\n");
+	free(text);
+
+	text = render_lost(&print_table_ops, &range_stats);
+	check_one_line(text);
+	CHECK_CONTAINS(text, "03:04:05 now: leaves pud 0, cont_pmd 0, pmd 2, cont_pte 10, pte 500; restoration 256.00; since boot 15 splits, 13 folds, 8 tables freed\n");
+	free(text);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_json_caps_has_every_key),
 	TAP_TEST(test_json_caps_without_linear_range_omits_it),
@@ -247,6 +574,16 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_json_whole_map_has_null_range),
 	TAP_TEST(test_json_restoration_without_ideal_is_null),
 	TAP_TEST(test_table_shows_caps_levels_and_ratio),
+	TAP_TEST(test_json_status_has_counters_since_boot),
+	TAP_TEST(test_table_status_has_a_since_boot_section),
+	TAP_TEST(test_json_collapse_has_every_key),
+	TAP_TEST(test_json_finished_collapse_has_null_next_and_range),
+	TAP_TEST(test_table_collapse_shows_folds_skips_and_how_to_continue),
+	TAP_TEST(test_table_finished_collapse_has_no_continue_line),
+	TAP_TEST(test_json_split_event_is_one_line_with_every_key),
+	TAP_TEST(test_json_collapse_event_is_one_line_with_every_key),
+	TAP_TEST(test_json_lost_line_carries_the_current_state),
+	TAP_TEST(test_table_events_are_one_timestamped_line),
 };
 
 TAP_MAIN(tests)

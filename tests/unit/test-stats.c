@@ -149,6 +149,94 @@ static void test_stats_reply_truncated_genl_header_is_refused(void)
 	nlmsg_free(msg);
 }
 
+static void put_level(struct nl_msg *msg, int type, uint32_t level,
+		      uint64_t count)
+{
+	fk_put_count_nest(msg, type, LINMAP_A_LEVEL_COUNT_LEVEL, level,
+			  LINMAP_A_LEVEL_COUNT_COUNT, count,
+			  LINMAP_A_LEVEL_COUNT_PAD);
+}
+
+static void test_stats_reply_counters_since_boot_parse(void)
+{
+	struct nl_msg *msg = stats_reply(&shattered, true);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+	uint32_t level;
+
+	/* As the kernel's linmap_nl_put_counters(): every level, in order. */
+	for (level = LINMAP_LEAF_LEVEL_PUD; level <= LINMAP_LEAF_LEVEL_PTE;
+	     level++)
+		put_level(msg, LINMAP_A_STATS_SPLITS, level, 1000 + level);
+	for (level = LINMAP_LEAF_LEVEL_PUD; level <= LINMAP_LEAF_LEVEL_PTE;
+	     level++)
+		put_level(msg, LINMAP_A_STATS_FOLDS, level, 2000 + level);
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_TABLES_FREED,
+			 UINT64_C(0x100000000), PAD);
+
+	memset(&stats, 0xaa, sizeof(stats));
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK_U64(stats.splits[LC_LEVEL_PUD], 1000);
+	CHECK_U64(stats.splits[LC_LEVEL_CONT_PMD], 1001);
+	CHECK_U64(stats.splits[LC_LEVEL_PMD], 1002);
+	CHECK_U64(stats.splits[LC_LEVEL_CONT_PTE], 1003);
+	CHECK_U64(stats.splits[LC_LEVEL_PTE], 1004);
+	CHECK_U64(stats.folds[LC_LEVEL_PUD], 2000);
+	CHECK_U64(stats.folds[LC_LEVEL_PTE], 2004);
+	CHECK_U64(stats.tables_freed, UINT64_C(0x100000000));
+	/* The leaf counts are not disturbed by the nests. */
+	CHECK_U64(stats.leaves[LC_LEVEL_PTE], UINT64_C(5000000000));
+	nlmsg_free(msg);
+}
+
+static void test_stats_reply_of_first_series_reads_zero_since_boot(void)
+{
+	struct nl_msg *msg = stats_reply(&shattered, true);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+	int level;
+
+	memset(&stats, 0xaa, sizeof(stats));
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	for (level = 0; level < LC_LEVEL_NR; level++) {
+		CHECK_U64(stats.splits[level], 0);
+		CHECK_U64(stats.folds[level], 0);
+	}
+	CHECK_U64(stats.tables_freed, 0);
+	nlmsg_free(msg);
+}
+
+static void test_stats_reply_unknown_split_level_is_ignored(void)
+{
+	struct nl_msg *msg = stats_reply(&shattered, true);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	put_level(msg, LINMAP_A_STATS_SPLITS, LINMAP_LEAF_LEVEL_PMD, 7);
+	put_level(msg, LINMAP_A_STATS_SPLITS, LINMAP_LEAF_LEVEL_PTE + 1, 99);
+	put_level(msg, LINMAP_A_STATS_FOLDS, 0xffffffffu, 99);
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK_U64(stats.splits[LC_LEVEL_PMD], 7);
+	CHECK_U64(stats.splits[LC_LEVEL_PTE], 0);
+	CHECK_U64(stats.folds[LC_LEVEL_PUD], 0);
+	CHECK_U64(stats.folds[LC_LEVEL_PTE], 0);
+	nlmsg_free(msg);
+}
+
+static void test_stats_reply_garbage_splits_nest_is_named(void)
+{
+	struct nl_msg *msg = stats_reply(&shattered, true);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	/* A 3-byte payload where a nest of attributes should be. */
+	nla_put(msg, LINMAP_A_STATS_SPLITS, 3, "abc");
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)),
+		  -EPROTO);
+	CHECK_STR(detail, "attribute 'splits' has a nest without 'level'");
+	nlmsg_free(msg);
+}
+
 static void test_leaves_total_sums_every_level(void)
 {
 	struct lc_stats stats = {
@@ -204,6 +292,10 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_stats_reply_missing_ideal_leaves_is_named),
 	TAP_TEST(test_stats_reply_with_only_end_echoed_is_refused),
 	TAP_TEST(test_stats_reply_truncated_genl_header_is_refused),
+	TAP_TEST(test_stats_reply_counters_since_boot_parse),
+	TAP_TEST(test_stats_reply_of_first_series_reads_zero_since_boot),
+	TAP_TEST(test_stats_reply_unknown_split_level_is_ignored),
+	TAP_TEST(test_stats_reply_garbage_splits_nest_is_named),
 	TAP_TEST(test_leaves_total_sums_every_level),
 	TAP_TEST(test_restoration_is_leaves_over_ideal),
 	TAP_TEST(test_restoration_of_nothing_mapped_is_one),

@@ -203,6 +203,67 @@ class Checker:
         except (KeyError, TypeError) as e:
             self.check(False, "status JSON has caps and stats", f"missing {e}")
 
+    def test_collapse(self):
+        churned = self.snapshot("churned")
+        dry = self.snapshot("dry-run")
+        done = self.snapshot("collapsed")
+        if not (churned and dry and done and churned["status"] and done["status"]):
+            self.check(False, "snapshots churned, dry-run, collapsed usable")
+            return
+        c, d, a = churned["ptdump"], dry["ptdump"], done["ptdump"]
+        cs, ds = churned["status"]["stats"], done["status"]["stats"]
+        self.check(c["leaves_total"] > cs["ideal_leaves"],
+                   "churned: the linear map is split beyond its ideal",
+                   f"leaves {c['leaves_total']}, ideal {cs['ideal_leaves']}")
+        self.check(d["leaves"] == c["leaves"], "dry run: the page tables did not change",
+                   f"before {fmt_levels(c['leaves'])}, after {fmt_levels(d['leaves'])}")
+        # Restoration from the ptdump alone: its leaves against the ideal.
+        self.check(a["leaves_total"] == ds["ideal_leaves"],
+                   "collapsed: ptdump leaves == ideal leaves (restoration 1.00)",
+                   f"ptdump {a['leaves_total']}, ideal {ds['ideal_leaves']}")
+        self.check(ds.get("restoration") == 1.0, "collapsed: stats report restoration 1.0",
+                   repr(ds.get("restoration")))
+        self.check(a["mapped_bytes"] == c["mapped_bytes"],
+                   "collapsed: the same memory is mapped", f"{c['mapped_bytes']} -> {a['mapped_bytes']}")
+        try:
+            res = self.load_json("collapse.json")["collapse"]
+            dry_res = self.load_json("collapse-dry.json")["collapse"]
+            folds = sum(res["folds"].values())
+            self.check(folds > 0, "collapse folded leaves", json.dumps(res["folds"]))
+            self.check(res["tables_freed"] > 0 and res["bytes_freed"] == res["tables_freed"] * self.granule_bytes(done["status"]),
+                       "collapse freed page tables (bytes = tables x granule)",
+                       f"tables {res['tables_freed']}, bytes {res['bytes_freed']}")
+            self.check(res["next"] is None, "collapse ran to the end (no cursor left)", repr(res["next"]))
+            self.check(dry_res["dry_run"] is True and dry_res["folds"] == res["folds"],
+                       "the dry run predicted the folds", f"dry {dry_res['folds']}, real {res['folds']}")
+            self.check(set(res["skips"]) == {"invalid", "attributes", "pkey", "realm",
+                                             "excluded", "alignment", "budget"},
+                       "collapse reports every skip reason", repr(sorted(res["skips"])))
+            since = ds.get("since_boot", {})
+            self.check(sum(since.get("splits", {}).values()) > 0 and
+                       sum(since.get("folds", {}).values()) >= folds,
+                       "since boot: splits and folds are counted", json.dumps(since))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            self.check(False, "collapse JSON has the result", str(e))
+        try:
+            with open(self.path("collapse-user.txt"), encoding="utf-8") as f:
+                user = f.read()
+            self.check("exit 1" in user and "CAP_NET_ADMIN" in user,
+                       "unprivileged collapse: refused, exit 1, says it needs CAP_NET_ADMIN", user.strip())
+        except OSError as e:
+            self.check(False, "collapse-user.txt readable", str(e))
+        try:
+            with open(self.path("watch.jsonl"), encoding="utf-8") as f:
+                events = [json.loads(line) for line in f if line.strip()]
+            kinds = {e.get("event") for e in events}
+            self.check({"split", "collapse"} <= kinds,
+                       "watch: split and collapse events arrived", repr(sorted(kinds)))
+        except (OSError, ValueError) as e:
+            self.check(False, "watch.jsonl readable", str(e))
+
+    def granule_bytes(self, status):
+        return status["caps"]["granule"]
+
     def test_boot(self):
         snap = self.snapshot("boot")
         if not snap:
@@ -236,6 +297,7 @@ TESTS = {
     "status": Checker.test_status,
     "nobbml3": Checker.test_nobbml3,
     "boot": Checker.test_boot,
+    "collapse": Checker.test_collapse,
     "kunit": Checker.test_guest_only,
     "badinput": Checker.test_guest_only,
 }

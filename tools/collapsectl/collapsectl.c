@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * collapsectl: look at (and, later, repair) the arm64 kernel's linear map
- * through libcollapse.
+ * collapsectl: look at and repair the arm64 kernel's linear map, and watch
+ * its events, through libcollapse.
  *
  * Exit status is part of the interface (see usage()): scripts and the VM
  * tests tell "the kernel said no" (1) from "you typed it wrong" (2) from
@@ -9,13 +9,18 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libcollapse.h>
 
+#include "count.h"
 #include "print.h"
 #include "range.h"
 
@@ -34,26 +39,45 @@ static const char *const usage_text =
 	"Usage: collapsectl [--help] [--version] COMMAND [OPTIONS]\n"
 	"\n"
 	"Show how the arm64 kernel's linear map (the direct map of all RAM) is\n"
-	"mapped: which leaf sizes, how fragmented, how much could be restored.\n"
+	"mapped: which leaf sizes, how fragmented, how much could be restored;\n"
+	"fold it back into large leaves; watch it being split and collapsed.\n"
 	"\n"
 	"Commands:\n"
 	"  status [--range START-END] [--json]\n"
 	"      The kernel's capabilities and the leaf counts of the linear map\n"
 	"      (or of the physical range [START, END)), with the restoration\n"
-	"      ratio: leaves / ideal leaves, 1.00 = fully restored.\n"
+	"      ratio: leaves / ideal leaves, 1.00 = fully restored; and the\n"
+	"      splits, folds and freed tables since boot.\n"
+	"  collapse [--range START-END] [--budget N] [--dry-run] [--json]\n"
+	"      Fold the linear map (or the tables mapping [START, END)) back\n"
+	"      into the largest leaves its attributes allow, and show what was\n"
+	"      folded, freed and skipped, and why.  Without --budget it runs to\n"
+	"      the end; with --budget it scans at most N page-table pages and\n"
+	"      prints the command that continues.  Needs CAP_NET_ADMIN (root)\n"
+	"      and a system with BBML3 whose linear map is block-capable.\n"
+	"  watch [--json] [--count N]\n"
+	"      Print one line per kernel event (leaves split, a collapse ran)\n"
+	"      as it arrives; if events were lost, a warning and a line with\n"
+	"      the current state.  Runs until interrupted, or N events.\n"
 	"\n"
 	"Options:\n"
 	"  -r, --range START-END  physical address range, END exclusive; each\n"
 	"                         address is hex (0x40000000) or decimal with an\n"
 	"                         optional K, M or G suffix (1G-2G)\n"
-	"  -j, --json             machine-readable JSON output\n"
+	"  -b, --budget N         collapse: page-table pages to scan, N >= 1\n"
+	"  -n, --dry-run          collapse: count what would be folded, change\n"
+	"                         nothing\n"
+	"  -c, --count N          watch: exit after N events, N >= 1\n"
+	"  -j, --json             machine-readable JSON output (watch: one\n"
+	"                         object per line)\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
 	"Exit status:\n"
 	"  0  success\n"
-	"  1  the kernel refused the request (its reason is printed), or\n"
-	"     another runtime error\n"
+	"  1  the kernel refused the request (its reason is printed: collapse\n"
+	"     needs CAP_NET_ADMIN, and a system that can collapse), or another\n"
+	"     runtime error\n"
 	"  2  usage error: unknown command or option, missing value, bad\n"
 	"     address or range\n"
 	"  3  the running kernel has no 'linmap' generic netlink family: boot a\n"
@@ -179,6 +203,255 @@ out:
 	return ret;
 }
 
+/* Print the failure of @ctx, and what to do about the usual ones. */
+static void collapse_failed(struct lc_ctx *ctx, int err,
+			    const struct lc_collapse_req *req,
+			    const struct lc_collapse_result *done)
+{
+	fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
+	if (err == -EPERM)
+		fprintf(stderr,
+			"collapsectl: collapse needs CAP_NET_ADMIN: run it as root\n");
+	if (done->tables_scanned && done->has_next && done->has_range)
+		fprintf(stderr,
+			"collapsectl: the steps before the failure scanned %" PRIu64
+			" tables and freed %" PRIu64 "; continue with: collapsectl collapse --range 0x%" PRIx64
+			"-0x%" PRIx64 "%s\n",
+			done->tables_scanned, done->tables_freed, done->next,
+			done->end, req->dry_run ? " --dry-run" : "");
+}
+
+static int cmd_collapse(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "range",	required_argument,	NULL, 'r' },
+		{ "budget",	required_argument,	NULL, 'b' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ 0 }
+	};
+	enum print_format format = PRINT_TABLE;
+	struct lc_collapse_req req = { 0 };
+	struct lc_collapse_result result;
+	struct lc_ctx *ctx;
+	char why[160];
+	int c, err, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+:r:b:njh", options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (parse_range(optarg, &req.range, why, sizeof(why)))
+				return usage_error("collapse: --range '%s': %s",
+						   optarg, why);
+			req.has_range = true;
+			break;
+		case 'b':
+			if (parse_count(optarg, 1, &req.budget, why, sizeof(why)))
+				return usage_error("collapse: --budget '%s': %s (leave --budget out for no limit)",
+						   optarg, why);
+			break;
+		case 'n':
+			req.dry_run = true;
+			break;
+		case 'j':
+			format = PRINT_JSON;
+			break;
+		case 'h':
+			usage(stdout);
+			return finish_output();
+		default:
+			return option_error("collapse: ", argv, c);
+		}
+	}
+	if (optind < argc)
+		return usage_error("collapse: unexpected argument '%s'",
+				   argv[optind]);
+
+	ret = open_ctx(&ctx);
+	if (ret)
+		return ret;
+
+	/*
+	 * With a budget the operator asked for one bounded step; without one
+	 * lc_collapse_all() makes one request, which the kernel runs to the
+	 * end (and would follow a cursor if the kernel ever returned one).
+	 */
+	if (req.budget)
+		err = lc_collapse(ctx, &req, &result);
+	else
+		err = lc_collapse_all(ctx, &req, &result);
+	ret = EXIT_RUNTIME;
+	if (err < 0) {
+		if (req.budget)
+			memset(&result, 0, sizeof(result));
+		collapse_failed(ctx, err, &req, &result);
+		goto out;
+	}
+	if (print_ops_get(format)->collapse(stdout, &req, &result) < 0) {
+		fprintf(stderr, "collapsectl: cannot format the output: %s\n",
+			strerror(ENOMEM));
+		goto out;
+	}
+	ret = finish_output();
+out:
+	lc_close(ctx);
+	return ret;
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void watch_on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/*
+ * SIGINT and SIGTERM end "watch" cleanly.  They stay blocked except inside
+ * ppoll() (which then fails with EINTR), so one arriving between the check
+ * of watch_stop and the wait cannot be missed.  *@wait_mask is the mask to
+ * wait with.
+ */
+static void watch_catch_signals(sigset_t *wait_mask)
+{
+	struct sigaction sa = { .sa_handler = watch_on_signal };
+	sigset_t block;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGTERM);
+}
+
+/* After lost events: say so, and print the state the events add up to. */
+static int watch_resync(struct lc_ctx *ctx, const struct print_ops *ops)
+{
+	struct lc_stats stats;
+
+	fprintf(stderr, "collapsectl: warning: events were lost; current state:\n");
+	if (lc_get_stats(ctx, NULL, &stats) < 0) {
+		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
+		return EXIT_RUNTIME;
+	}
+	if (ops->lost(stdout, &stats, time(NULL)) < 0) {
+		fprintf(stderr, "collapsectl: cannot format the output: %s\n",
+			strerror(ENOMEM));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "count",	required_argument,	NULL, 'c' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ 0 }
+	};
+	enum print_format format = PRINT_TABLE;
+	const struct print_ops *ops;
+	struct lc_events *evs;
+	struct lc_ctx *ctx;
+	struct lc_event ev;
+	sigset_t wait_mask;
+	uint64_t count = 0, seen = 0;
+	char why[160];
+	int c, err, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+:jc:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			format = PRINT_JSON;
+			break;
+		case 'c':
+			if (parse_count(optarg, 1, &count, why, sizeof(why)))
+				return usage_error("watch: --count '%s': %s",
+						   optarg, why);
+			break;
+		case 'h':
+			usage(stdout);
+			return finish_output();
+		default:
+			return option_error("watch: ", argv, c);
+		}
+	}
+	if (optind < argc)
+		return usage_error("watch: unexpected argument '%s'",
+				   argv[optind]);
+	ops = print_ops_get(format);
+
+	err = lc_events_open(&evs);
+	if (err) {
+		fprintf(stderr, "collapsectl: %s\n", lc_strerror(NULL));
+		return err == LC_ERR_NO_FAMILY ? EXIT_NO_FAMILY : EXIT_RUNTIME;
+	}
+	/* For resynchronising after lost events. */
+	ret = open_ctx(&ctx);
+	if (ret) {
+		lc_events_close(evs);
+		return ret;
+	}
+	watch_catch_signals(&wait_mask);
+
+	ret = EXIT_OK;
+	while (!watch_stop && (!count || seen < count)) {
+		struct pollfd pfd = { .fd = lc_events_fd(evs), .events = POLLIN };
+
+		if (ppoll(&pfd, 1, NULL, &wait_mask) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "collapsectl: watch: ppoll: %s\n",
+				strerror(errno));
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		/* Read until none is pending, or enough were printed. */
+		while (!count || seen < count) {
+			err = lc_events_read(evs, &ev);
+			if (err == 0)
+				break;
+			if (err == 1) {
+				if (ops->event(stdout, &ev, time(NULL)) < 0) {
+					fprintf(stderr, "collapsectl: cannot format the output: %s\n",
+						strerror(ENOMEM));
+					ret = EXIT_RUNTIME;
+					goto out;
+				}
+				seen++;
+			} else if (err == -ENOBUFS) {
+				ret = watch_resync(ctx, ops);
+				if (ret)
+					goto out;
+			} else if (err == -EPROTO) {
+				fprintf(stderr, "collapsectl: warning: %s\n",
+					lc_events_strerror(evs));
+			} else {
+				fprintf(stderr, "collapsectl: %s\n",
+					lc_events_strerror(evs));
+				ret = EXIT_RUNTIME;
+				goto out;
+			}
+			/* A line at a time, for whoever reads the pipe. */
+			ret = finish_output();
+			if (ret)
+				goto out;
+		}
+	}
+out:
+	lc_close(ctx);
+	lc_events_close(evs);
+	return ret;
+}
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);	/* argv[0] is the command */
@@ -186,6 +459,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "status", cmd_status },
+	{ "collapse", cmd_collapse },
+	{ "watch", cmd_watch },
 };
 
 int main(int argc, char **argv)

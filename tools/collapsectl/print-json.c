@@ -42,6 +42,48 @@ static void json_add_ratio(cJSON *obj, const char *key, double val)
 	cJSON_AddRawToObject(obj, key, buf);
 }
 
+/* {"pud": N, "cont_pmd": N, ...} under @key. */
+static void json_add_levels(cJSON *obj, const char *key,
+			    const uint64_t *counts)
+{
+	cJSON *levels = cJSON_AddObjectToObject(obj, key);
+	int level;
+
+	if (levels)
+		for (level = 0; level < LC_LEVEL_NR; level++)
+			json_add_u64(levels, lc_level_name((enum lc_level)level),
+				     counts[level]);
+}
+
+/* {"invalid": N, "attributes": N, ...} under @key. */
+static void json_add_skips(cJSON *obj, const char *key, const uint64_t *skips)
+{
+	cJSON *reasons = cJSON_AddObjectToObject(obj, key);
+	int skip;
+
+	if (reasons)
+		for (skip = 0; skip < LC_SKIP_NR; skip++)
+			json_add_u64(reasons, lc_skip_name((enum lc_skip)skip),
+				     skips[skip]);
+}
+
+/* {"start": N, "end": N} under @key, or null. */
+static void json_add_range(cJSON *obj, const char *key, bool has_range,
+			   uint64_t start, uint64_t end)
+{
+	cJSON *range;
+
+	if (!has_range) {
+		cJSON_AddNullToObject(obj, key);
+		return;
+	}
+	range = cJSON_AddObjectToObject(obj, key);
+	if (range) {
+		json_add_u64(range, "start", start);
+		json_add_u64(range, "end", end);
+	}
+}
+
 static cJSON *json_caps(const struct lc_caps *caps)
 {
 	cJSON *obj = cJSON_CreateObject();
@@ -67,37 +109,76 @@ static cJSON *json_caps(const struct lc_caps *caps)
 	return obj;
 }
 
-static cJSON *json_stats(const struct lc_stats *stats)
+/* The whole linear map since boot: {"splits":{..},"folds":{..},...}. */
+static cJSON *json_since_boot(const struct lc_stats *stats)
 {
 	cJSON *obj = cJSON_CreateObject();
-	cJSON *range, *leaves;
-	int level;
 
 	if (!obj)
 		return NULL;
-	if (stats->has_range) {
-		range = cJSON_AddObjectToObject(obj, "range");
-		if (range) {
-			json_add_u64(range, "start", stats->start);
-			json_add_u64(range, "end", stats->end);
-		}
-	} else {
-		cJSON_AddNullToObject(obj, "range");
-	}
-	leaves = cJSON_AddObjectToObject(obj, "leaves");
-	if (leaves)
-		for (level = 0; level < LC_LEVEL_NR; level++)
-			json_add_u64(leaves, lc_level_name((enum lc_level)level),
-				     stats->leaves[level]);
+	json_add_levels(obj, "splits", stats->splits);
+	json_add_levels(obj, "folds", stats->folds);
+	json_add_u64(obj, "tables_freed", stats->tables_freed);
+	return obj;
+}
+
+static cJSON *json_stats(const struct lc_stats *stats)
+{
+	cJSON *obj = cJSON_CreateObject();
+	cJSON *since;
+
+	if (!obj)
+		return NULL;
+	json_add_range(obj, "range", stats->has_range, stats->start,
+		       stats->end);
+	json_add_levels(obj, "leaves", stats->leaves);
 	json_add_u64(obj, "leaves_total", lc_stats_leaves_total(stats));
 	json_add_u64(obj, "invalid", stats->invalid);
 	json_add_u64(obj, "table_pages", stats->table_pages);
 	json_add_u64(obj, "ideal_leaves", stats->ideal_leaves);
 	json_add_u64(obj, "mapped_bytes", stats->mapped_bytes);
+	/* Whole map, whatever the range: the counters events add up to. */
+	since = json_since_boot(stats);
+	if (since)
+		cJSON_AddItemToObject(obj, "since_boot", since);
 	json_add_ratio(obj, "restoration", lc_stats_restoration(stats));
 	return obj;
 }
 
+/*
+ * The counts of a collapse, shared by the "collapse" command and the
+ * collapse event: tables_scanned, folds, tables_freed, bytes_freed, skips,
+ * nsecs.
+ */
+static void json_add_collapse_counts(cJSON *obj,
+				     const struct lc_collapse_result *result)
+{
+	json_add_u64(obj, "tables_scanned", result->tables_scanned);
+	json_add_levels(obj, "folds", result->folds);
+	json_add_u64(obj, "tables_freed", result->tables_freed);
+	json_add_u64(obj, "bytes_freed", result->bytes_freed);
+	json_add_skips(obj, "skips", result->skips);
+}
+
+static cJSON *json_collapse_result(const struct lc_collapse_result *result)
+{
+	cJSON *obj = cJSON_CreateObject();
+
+	if (!obj)
+		return NULL;
+	cJSON_AddBoolToObject(obj, "dry_run", result->dry_run);
+	json_add_range(obj, "range", result->has_range, result->start,
+		       result->end);
+	json_add_collapse_counts(obj, result);
+	if (result->has_next)
+		json_add_u64(obj, "next", result->next);
+	else
+		cJSON_AddNullToObject(obj, "next");
+	json_add_u64(obj, "nsecs", result->nsecs);
+	return obj;
+}
+
+/* Pretty-printed for the one-shot commands. */
 static int json_print(FILE *out, const cJSON *root)
 {
 	char *text = cJSON_Print(root);
@@ -129,6 +210,86 @@ static int json_status(FILE *out, const struct lc_caps *caps,
 	return err;
 }
 
+static int json_collapse(FILE *out, const struct lc_collapse_req *req,
+			 const struct lc_collapse_result *result)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *obj = json_collapse_result(result);
+	int err = -ENOMEM;
+
+	(void)req;	/* "next" says where to continue */
+	if (root && obj) {
+		cJSON_AddItemToObject(root, "collapse", obj);
+		err = json_print(out, root);
+	} else {
+		cJSON_Delete(obj);
+	}
+	cJSON_Delete(root);
+	return err;
+}
+
+/* One object on one line, for the "watch" stream. */
+static int json_print_line(FILE *out, const cJSON *root)
+{
+	char *text = cJSON_PrintUnformatted(root);
+
+	if (!text)
+		return -ENOMEM;
+	fprintf(out, "%s\n", text);
+	cJSON_free(text);
+	return 0;
+}
+
+static int json_event(FILE *out, const struct lc_event *ev, time_t when)
+{
+	cJSON *root = cJSON_CreateObject();
+	int err = -ENOMEM;
+
+	(void)when;	/* a line consumer stamps what it reads */
+	if (!root)
+		return err;
+	switch (ev->type) {
+	case LC_EVENT_SPLIT:
+		cJSON_AddStringToObject(root, "event", "split");
+		json_add_u64(root, "new_splits", ev->split.new_splits);
+		json_add_levels(root, "splits", ev->split.splits);
+		break;
+	case LC_EVENT_COLLAPSE:
+		cJSON_AddStringToObject(root, "event", "collapse");
+		json_add_collapse_counts(root, &ev->collapse);
+		json_add_u64(root, "nsecs", ev->collapse.nsecs);
+		break;
+	default:
+		cJSON_AddStringToObject(root, "event", "unknown");
+		break;
+	}
+	err = json_print_line(out, root);
+	cJSON_Delete(root);
+	return err;
+}
+
+/* {"event":"lost","stats":{...as in status, with since_boot...}} */
+static int json_lost(FILE *out, const struct lc_stats *stats, time_t when)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *stats_obj = json_stats(stats);
+	int err = -ENOMEM;
+
+	(void)when;
+	if (root && stats_obj) {
+		cJSON_AddStringToObject(root, "event", "lost");
+		cJSON_AddItemToObject(root, "stats", stats_obj);
+		err = json_print_line(out, root);
+	} else {
+		cJSON_Delete(stats_obj);
+	}
+	cJSON_Delete(root);
+	return err;
+}
+
 const struct print_ops print_json_ops = {
 	.status = json_status,
+	.collapse = json_collapse,
+	.event = json_event,
+	.lost = json_lost,
 };

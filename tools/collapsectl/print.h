@@ -9,6 +9,7 @@
 #define COLLAPSECTL_PRINT_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include <libcollapse.h>
 
@@ -17,13 +18,24 @@ enum print_format {
 	PRINT_JSON,
 };
 
+/*
+ * Every hook returns 0 or a negative errno (-ENOMEM); write errors show in
+ * ferror(out).
+ */
 struct print_ops {
-	/*
-	 * "status": capabilities and leaf statistics.  Returns 0 or a
-	 * negative errno (-ENOMEM); write errors show in ferror(out).
-	 */
+	/* "status": capabilities, leaf statistics and counters since boot. */
 	int (*status)(FILE *out, const struct lc_caps *caps,
 		      const struct lc_stats *stats);
+	/*
+	 * "collapse": what @result says was done for @req.  When the budget
+	 * ran out, the table says how to continue (with @req's options).
+	 */
+	int (*collapse)(FILE *out, const struct lc_collapse_req *req,
+			const struct lc_collapse_result *result);
+	/* "watch": one line for the event @ev, received at @when. */
+	int (*event)(FILE *out, const struct lc_event *ev, time_t when);
+	/* "watch": one line with the state after events were lost. */
+	int (*lost)(FILE *out, const struct lc_stats *stats, time_t when);
 };
 
 extern const struct print_ops print_table_ops;

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Collapse: "collapse" folds the linear map (or the tables mapping a
+ * physical range [START, END)) back into the largest leaves its attributes
+ * allow.  It is an admin operation: genetlink itself refuses callers
+ * without CAP_NET_ADMIN (-EPERM, no extended ack), and the kernel refuses
+ * a system that cannot collapse (-EOPNOTSUPP, "cannot collapse: <why>").
+ *
+ * With a BUDGET the kernel scans at most that many page-table pages and
+ * returns NEXT, the physical address to continue from; lc_collapse_all()
+ * follows that cursor to the end of the range.
+ *
+ * The reply's attribute set is shared with the "collapse-ntf" event, which
+ * carries the counts without the addresses.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <linux/linmap.h>
+
+#include "libcollapse-private.h"
+
+static const char *const lc_collapse_attr_names[LINMAP_A_COLLAPSE_MAX + 1] = {
+	[LINMAP_A_COLLAPSE_PAD]			= "pad",
+	[LINMAP_A_COLLAPSE_START]		= "start",
+	[LINMAP_A_COLLAPSE_END]			= "end",
+	[LINMAP_A_COLLAPSE_BUDGET]		= "budget",
+	[LINMAP_A_COLLAPSE_DRY_RUN]		= "dry-run",
+	[LINMAP_A_COLLAPSE_TABLES_SCANNED]	= "tables-scanned",
+	[LINMAP_A_COLLAPSE_FOLDS]		= "folds",
+	[LINMAP_A_COLLAPSE_TABLES_FREED]	= "tables-freed",
+	[LINMAP_A_COLLAPSE_BYTES_FREED]		= "bytes-freed",
+	[LINMAP_A_COLLAPSE_SKIPS]		= "skips",
+	[LINMAP_A_COLLAPSE_NEXT]		= "next",
+	[LINMAP_A_COLLAPSE_NSECS]		= "nsecs",
+};
+
+static const char *const lc_skip_names[LC_SKIP_NR] = {
+	[LC_SKIP_INVALID]	= "invalid",
+	[LC_SKIP_ATTRIBUTES]	= "attributes",
+	[LC_SKIP_PKEY]		= "pkey",
+	[LC_SKIP_REALM]		= "realm",
+	[LC_SKIP_EXCLUDED]	= "excluded",
+	[LC_SKIP_ALIGNMENT]	= "alignment",
+	[LC_SKIP_BUDGET]	= "budget",
+};
+
+static int lc_collapse_parse_any(struct nl_msg *msg, void *out, char *detail,
+				 size_t detail_size)
+{
+	return lc_collapse_reply_parse(msg, out, detail, detail_size);
+}
+
+const struct lc_op lc_op_collapse = {
+	.name		= "collapse",
+	.cmd		= LINMAP_CMD_COLLAPSE,
+	.attr_max	= LINMAP_A_COLLAPSE_MAX,
+	.attr_names	= lc_collapse_attr_names,
+	.parse_reply	= lc_collapse_parse_any,
+};
+
+const struct lc_op lc_op_collapse_ntf = {
+	.name		= "collapse-ntf",
+	.cmd		= LINMAP_CMD_COLLAPSE_NTF,
+	.attr_max	= LINMAP_A_COLLAPSE_MAX,
+	.attr_names	= lc_collapse_attr_names,
+	.event		= true,
+};
+
+struct nl_msg *lc_collapse_request_build(int family,
+					 const struct lc_collapse_req *req)
+{
+	struct nl_msg *msg = lc_request_new(family, LINMAP_CMD_COLLAPSE);
+
+	if (!msg || !req)
+		return msg;
+	/* Plain 8-byte attributes without PAD, as for get-stats. */
+	if ((req->has_range &&
+	     (nla_put_u64(msg, LINMAP_A_COLLAPSE_START, req->range.start) < 0 ||
+	      nla_put_u64(msg, LINMAP_A_COLLAPSE_END, req->range.end) < 0)) ||
+	    (req->budget &&
+	     nla_put_u64(msg, LINMAP_A_COLLAPSE_BUDGET, req->budget) < 0) ||
+	    (req->dry_run &&
+	     nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN) < 0)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int lc_collapse_result_parse(struct nl_msg *msg, const struct lc_op *op,
+			     struct lc_collapse_result *result,
+			     char *detail, size_t detail_size)
+{
+	struct nlattr *tb[LINMAP_A_COLLAPSE_MAX + 1];
+	struct lc_collapse_result r = { 0 };
+	struct lc_attrs attrs;
+
+	if (lc_attrs_parse(&attrs, op, msg, tb, detail, detail_size))
+		return attrs.err;
+
+	r.has_range = lc_attrs_range(&attrs, LINMAP_A_COLLAPSE_START,
+				     LINMAP_A_COLLAPSE_END, &r.start, &r.end);
+	r.dry_run = lc_attrs_has(&attrs, LINMAP_A_COLLAPSE_DRY_RUN);
+	r.tables_scanned = lc_attrs_uint(&attrs,
+					 LINMAP_A_COLLAPSE_TABLES_SCANNED);
+	lc_attrs_counts(&attrs, LINMAP_A_COLLAPSE_FOLDS, &lc_level_counts,
+			r.folds);
+	r.tables_freed = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_TABLES_FREED);
+	r.bytes_freed = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_BYTES_FREED);
+	lc_attrs_counts(&attrs, LINMAP_A_COLLAPSE_SKIPS, &lc_skip_counts,
+			r.skips);
+	r.has_next = lc_attrs_has(&attrs, LINMAP_A_COLLAPSE_NEXT);
+	if (r.has_next)
+		r.next = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_NEXT);
+	r.nsecs = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_NSECS);
+	if (attrs.err)
+		return attrs.err;
+
+	*result = r;
+	return 0;
+}
+
+int lc_collapse_reply_parse(struct nl_msg *msg,
+			    struct lc_collapse_result *result,
+			    char *detail, size_t detail_size)
+{
+	return lc_collapse_result_parse(msg, &lc_op_collapse, result, detail,
+					detail_size);
+}
+
+LC_EXPORT int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
+			  struct lc_collapse_result *result)
+{
+	struct nl_msg *msg;
+
+	lc_error_clear(ctx);
+	msg = lc_collapse_request_build(ctx->family, req);
+	if (!msg)
+		return lc_error_set(ctx, -ENOMEM, "%s: %s",
+				    lc_op_collapse.name, strerror(ENOMEM));
+	return lc_request(ctx, &lc_op_collapse, msg, result);
+}
+
+void lc_collapse_result_add(struct lc_collapse_result *sum,
+			    const struct lc_collapse_result *step, bool first)
+{
+	int i;
+
+	if (first) {
+		sum->has_range = step->has_range;
+		sum->start = step->start;
+		sum->end = step->end;
+		sum->dry_run = step->dry_run;
+	}
+	sum->tables_scanned += step->tables_scanned;
+	for (i = 0; i < LC_LEVEL_NR; i++)
+		sum->folds[i] += step->folds[i];
+	sum->tables_freed += step->tables_freed;
+	sum->bytes_freed += step->bytes_freed;
+	for (i = 0; i < LC_SKIP_NR; i++)
+		if (i != LC_SKIP_BUDGET)
+			sum->skips[i] += step->skips[i];
+	/* Only the last stop for the budget stands: the others were resumed. */
+	sum->skips[LC_SKIP_BUDGET] = step->skips[LC_SKIP_BUDGET];
+	sum->has_next = step->has_next;
+	sum->next = step->next;
+	sum->nsecs += step->nsecs;
+}
+
+LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
+			      const struct lc_collapse_req *req,
+			      struct lc_collapse_result *result)
+{
+	struct lc_collapse_req step = { 0 };
+	struct lc_collapse_result part;
+	bool first = true;
+	int err;
+
+	if (req)
+		step = *req;
+	memset(result, 0, sizeof(*result));
+
+	for (;;) {
+		err = lc_collapse(ctx, &step, &part);
+		if (err)
+			return err;
+		lc_collapse_result_add(result, &part, first);
+		first = false;
+		if (!part.has_next)
+			break;
+
+		/*
+		 * Continue from the cursor to the end of the range the kernel
+		 * echoed.  It must move forward and stay inside the range, or
+		 * this loop would never end.
+		 */
+		if (!part.has_range)
+			return lc_error_set(ctx, -EPROTO,
+					    "%s: %s: the kernel returned a resume cursor without the range it scanned",
+					    lc_op_collapse.name, strerror(EPROTO));
+		if (part.next <= part.start || part.next >= part.end)
+			return lc_error_set(ctx, -EPROTO,
+					    "%s: %s: the kernel's resume cursor 0x%" PRIx64
+					    " does not move forward in 0x%" PRIx64
+					    "-0x%" PRIx64,
+					    lc_op_collapse.name, strerror(EPROTO),
+					    part.next, part.start, part.end);
+		step.has_range = true;
+		step.range.start = part.next;
+		step.range.end = part.end;
+	}
+	return 0;
+}
+
+LC_EXPORT const char *lc_skip_name(enum lc_skip skip)
+{
+	if ((unsigned int)skip >= LC_SKIP_NR)
+		return NULL;
+	return lc_skip_names[skip];
+}
