@@ -261,6 +261,25 @@ class Checker:
         except (OSError, ValueError) as e:
             self.check(False, "watch.jsonl readable", str(e))
 
+    def test_stress(self):
+        final = self.snapshot("final")
+        if not (final and final["status"]):
+            self.check(False, "snapshot final usable")
+            return
+        stats = final["status"]["stats"]
+        self.check(final["ptdump"]["leaves_total"] == stats["ideal_leaves"],
+                   "after the stress and a final collapse: ptdump leaves == ideal",
+                   f"ptdump {final['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+        for name, word in (("collapse-loop.txt", "collapses"),
+                           ("permission-churn.txt", "permission changes")):
+            try:
+                with open(self.path(name), encoding="utf-8") as f:
+                    text = f.read()
+                n = int(text.split(f"{word}:")[1].split()[0])
+                self.check(n > 0, f"{word} ran concurrently ({n})")
+            except (OSError, IndexError, ValueError) as e:
+                self.check(False, f"{name} readable", str(e))
+
     def granule_bytes(self, status):
         return status["caps"]["granule"]
 
@@ -298,6 +317,7 @@ TESTS = {
     "nobbml3": Checker.test_nobbml3,
     "boot": Checker.test_boot,
     "collapse": Checker.test_collapse,
+    "stress": Checker.test_stress,
     "kunit": Checker.test_guest_only,
     "badinput": Checker.test_guest_only,
 }
