@@ -1,5 +1,5 @@
 #!/bin/sh
-# shellcheck disable=SC3045 # busybox ash has ulimit -l
+# shellcheck disable=SC3043,SC3045 # busybox ash has local and ulimit -l
 # SPDX-License-Identifier: GPL-2.0
 #
 # stress [SECS] (BBML3 machine, ideally the debug kernel: lockdep, DEBUG_VM):
@@ -27,34 +27,29 @@ for seed in 11 12; do
 	pids="$pids $!"
 done
 
-(
-	n=0
-	while [ "$(date +%s)" -lt $end ]; do
-		echo 64 >"$knob" || exit 1
-		n=$((n + 64))
+# run_until_end WHAT STEP CMD...: run CMD until the deadline; then print
+# "WHAT: N", N = STEP times the number of runs.  A failing CMD ends it (1).
+run_until_end() {
+	local what="$1" step="$2" n=0
+	shift 2
+	while [ "$(date +%s)" -lt "$end" ]; do
+		"$@" || exit 1
+		n=$((n + step))
 	done
-	echo "permission changes: $n"
-) >"$RESULTS/permission-churn.txt" 2>&1 &
+	echo "$what: $n"
+}
+permission_churn() { echo 64 >"$knob"; }
+collapse_once() { collapsectl collapse --json >/dev/null; }
+stats_once() { collapsectl status --json >/dev/null; }
+
+run_until_end "permission changes" 64 permission_churn \
+	>"$RESULTS/permission-churn.txt" 2>&1 &
 perm=$!
-
-(
-	n=0
-	while [ "$(date +%s)" -lt $end ]; do
-		collapsectl collapse --json >/tmp/c.json || exit 1
-		n=$((n + 1))
-	done
-	echo "collapses: $n"
-) >"$RESULTS/collapse-loop.txt" 2>&1 &
+run_until_end collapses 1 collapse_once \
+	>"$RESULTS/collapse-loop.txt" 2>&1 &
 coll=$!
-
-(
-	n=0
-	while [ "$(date +%s)" -lt $end ]; do
-		collapsectl status --json >/dev/null || exit 1
-		n=$((n + 1))
-	done
-	echo "stats: $n"
-) >"$RESULTS/stats-loop.txt" 2>&1 &
+run_until_end stats 1 stats_once \
+	>"$RESULTS/stats-loop.txt" 2>&1 &
 stats=$!
 
 rc=0
