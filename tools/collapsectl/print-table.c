@@ -66,46 +66,47 @@ static void format_nsecs(char *buf, size_t size, uint64_t nsecs)
 		snprintf(buf, size, "%.2f s", (double)nsecs / 1e9);
 }
 
+static const char *level_name(int i)
+{
+	return lc_level_name((enum lc_level)i);
+}
+
+static const char *skip_name(int i)
+{
+	return lc_skip_name((enum lc_skip)i);
+}
+
 /*
- * Per-level counts on one line: "pud 0, cont_pmd 1, ...".  With
- * @nonzero_only, only the levels that count ("none" if none do).
+ * @nr named counts on one line: "pud 0, cont_pmd 1, ...".  With
+ * @nonzero_only, only those that count ("none" if none do).
  */
-static void format_levels(char *buf, size_t size, const uint64_t *counts,
-			  bool nonzero_only)
+static void format_counts(char *buf, size_t size, const uint64_t *counts,
+			  int nr, const char *(*name)(int), bool nonzero_only)
 {
 	size_t len = 0;
-	int level;
+	int i;
 
 	buf[0] = '\0';
-	for (level = 0; level < LC_LEVEL_NR && len < size; level++) {
-		if (nonzero_only && !counts[level])
+	for (i = 0; i < nr && len < size; i++) {
+		if (nonzero_only && !counts[i])
 			continue;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s %" PRIu64,
-					len ? ", " : "",
-					lc_level_name((enum lc_level)level),
-					counts[level]);
+					len ? ", " : "", name(i), counts[i]);
 	}
 	if (!buf[0])
 		snprintf(buf, size, "none");
 }
 
+static void format_levels(char *buf, size_t size, const uint64_t *counts,
+			  bool nonzero_only)
+{
+	format_counts(buf, size, counts, LC_LEVEL_NR, level_name, nonzero_only);
+}
+
 /* Skip reasons that count, on one line: "attributes 3, budget 1"; "none". */
 static void format_skips(char *buf, size_t size, const uint64_t *skips)
 {
-	size_t len = 0;
-	int skip;
-
-	buf[0] = '\0';
-	for (skip = 0; skip < LC_SKIP_NR && len < size; skip++) {
-		if (!skips[skip])
-			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s %" PRIu64,
-					len ? ", " : "",
-					lc_skip_name((enum lc_skip)skip),
-					skips[skip]);
-	}
-	if (!buf[0])
-		snprintf(buf, size, "none");
+	format_counts(buf, size, skips, LC_SKIP_NR, skip_name, true);
 }
 
 static void print_time(FILE *out, time_t when)
