@@ -291,6 +291,37 @@ static void test_end_not_above_start_is_sent_to_the_kernel(void)
 	check_range_is_sent_to_the_kernel("1G-1G");
 }
 
+static void test_daemon_options_are_checked(void)
+{
+	check_usage_error((const char *const[]){ "daemon", "--bogus", NULL },
+			  "daemon: unknown option '--bogus'");
+	check_usage_error((const char *const[]){ "daemon", "--socket", NULL },
+			  "daemon: option '--socket' needs a value");
+	check_usage_error((const char *const[]){ "daemon", "-s", "", NULL },
+			  "daemon: --socket needs a path");
+	check_usage_error((const char *const[]){ "daemon", "status", NULL },
+			  "daemon: unexpected argument 'status'");
+}
+
+/* Nothing serves the socket: exit 4 and say how to start the daemon. */
+static void test_daemon_not_running_exits_4_with_advice(void)
+{
+	struct run r;
+
+	run(&r, (const char *const[]){ "daemon", "--socket",
+				       "/nonexistent/status.sock", NULL });
+	CHECK_INT(r.exit_code, 4);
+	CHECK_CONTAINS(r.err, "collapsectl: collapsed is not running: nothing serves /nonexistent/status.sock");
+	CHECK_CONTAINS(r.err, "systemctl start collapsed");
+	CHECK_STR(r.out, "");
+	run(&r, (const char *const[]){ "daemon", "--json", "-s",
+				       "/nonexistent/status.sock", NULL });
+	CHECK_INT(r.exit_code, 4);
+	run(&r, (const char *const[]){ "--help", NULL });
+	CHECK_CONTAINS(r.out, "daemon [--json] [--socket PATH]");
+	CHECK_CONTAINS(r.out, "  4  daemon: collapsed is not running");
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_unknown_command_is_a_usage_error),
 	TAP_TEST(test_no_command_is_a_usage_error),
@@ -307,6 +338,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_version_is_printed),
 	TAP_TEST(test_misaligned_range_is_sent_to_the_kernel),
 	TAP_TEST(test_end_not_above_start_is_sent_to_the_kernel),
+	TAP_TEST(test_daemon_options_are_checked),
+	TAP_TEST(test_daemon_not_running_exits_4_with_advice),
 };
 
 int main(int argc, char **argv)

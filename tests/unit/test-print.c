@@ -565,7 +565,71 @@ static void test_table_events_are_one_timestamped_line(void)
 	free(text);
 }
 
+static const char daemon_doc[] =
+	"{\"schema\":1,\"version\":\"0.1.0\",\"state\":\"collapsing\","
+	"\"degraded_reason\":null,"
+	"\"status\":\"collapsing: step 3, 120 tables freed\","
+	"\"policy\":{\"quiet_period\":10,\"backoff_level\":1,"
+	"\"next_deadline\":0,\"cursor\":1073741824,\"steps\":2},"
+	"\"last_collapse\":{\"when\":0,\"interrupted\":false,\"steps\":4,"
+	"\"tables_scanned\":600,\"folds\":{\"pud\":0,\"pmd\":500},"
+	"\"tables_freed\":1152921504606846977,\"bytes_freed\":2048000,"
+	"\"skips\":{\"pkey\":3,\"realm\":2,\"budget\":0},\"nsecs\":12345},"
+	"\"totals\":{\"uptime\":3700,\"collapses\":7,\"skips\":{\"low_gain\":2}},"
+	"\"kernel\":{\"caps\":null,\"stats\":{\"leaves\":{\"pmd\":1000},"
+	"\"ideal_leaves\":1000,\"restoration\":1.0}},"
+	"\"config\":{},\"last_error\":\"reload: bad\",\"events_lost\":2,"
+	"\"future_key\":[1,2]}";
+
+static char *render_daemon(const struct print_ops *ops)
+{
+	cJSON *doc = cJSON_Parse(daemon_doc);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out || !doc)
+		abort();
+	CHECK_INT(ops->daemon(out, daemon_doc, doc), 0);
+	fclose(out);
+	cJSON_Delete(doc);
+	return text;
+}
+
+static void test_json_daemon_passes_the_document_through_exactly(void)
+{
+	char *text = render_daemon(&print_json_ops);
+
+	CHECK_CONTAINS(text, "\"tables_freed\":1152921504606846977");
+	CHECK(!strncmp(text, daemon_doc, strlen(daemon_doc)));
+	CHECK_STR(text + strlen(daemon_doc), "\n");
+	free(text);
+}
+
+static void test_table_daemon_shows_state_last_collapse_and_totals(void)
+{
+	char *text = render_daemon(&print_table_ops);
+
+	CHECK_CONTAINS(text, "Daemon\n");
+	CHECK_CONTAINS(text, "  state            collapsing\n");
+	CHECK_CONTAINS(text, "  status           collapsing: step 3, 120 tables freed\n");
+	CHECK_CONTAINS(text, "  quiet period     10.0s (backoff level 1)\n");
+	CHECK_CONTAINS(text, "  cursor           0x40000000\n");
+	CHECK_CONTAINS(text, "  events lost      2\n");
+	CHECK_CONTAINS(text, "  last error       reload: bad\n");
+	CHECK_CONTAINS(text, "Last collapse\n");
+	CHECK_CONTAINS(text, "  folds            pud 0, pmd 500\n");
+	CHECK_CONTAINS(text, "  skips            pkey 3, realm 2\n");
+	CHECK_CONTAINS(text, "  uptime           1h 1min\n");
+	CHECK_CONTAINS(text, "  collapses        7\n");
+	CHECK_CONTAINS(text, "  not collapsed    low_gain 2\n");
+	CHECK_CONTAINS(text, "  restoration      1.00 (1.00 = fully restored)\n");
+	free(text);
+}
+
 static const struct tap_test tests[] = {
+	TAP_TEST(test_json_daemon_passes_the_document_through_exactly),
+	TAP_TEST(test_table_daemon_shows_state_last_collapse_and_totals),
 	TAP_TEST(test_json_caps_has_every_key),
 	TAP_TEST(test_json_caps_without_linear_range_omits_it),
 	TAP_TEST(test_json_stats_has_every_key),

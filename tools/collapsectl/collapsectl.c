@@ -21,6 +21,7 @@
 #include <libcollapse.h>
 
 #include "count.h"
+#include "daemon-client.h"
 #include "print.h"
 #include "range.h"
 
@@ -33,6 +34,7 @@ enum collapsectl_exit {
 	EXIT_RUNTIME	= 1,	/* the kernel refused, or another runtime error */
 	EXIT_USAGE	= 2,	/* bad command line */
 	EXIT_NO_FAMILY	= 3,	/* the kernel has no "linmap" family */
+	EXIT_NO_DAEMON	= 4,	/* collapsed is not running */
 };
 
 static const char *const usage_text =
@@ -59,6 +61,11 @@ static const char *const usage_text =
 	"      Print one line per kernel event (leaves split, a collapse ran)\n"
 	"      as it arrives; if events were lost, a warning and a line with\n"
 	"      the current state.  Runs until interrupted, or N events.\n"
+	"  daemon [--json] [--socket PATH]\n"
+	"      What the collapsed daemon is doing: its state, the last collapse,\n"
+	"      its totals and the linear map at its last look, read from its\n"
+	"      status socket (default " DAEMON_DEFAULT_SOCKET ").\n"
+	"      Readable by root and the group set in collapsed.conf.\n"
 	"\n"
 	"Options:\n"
 	"  -r, --range START-END  physical address range, END exclusive; each\n"
@@ -68,6 +75,7 @@ static const char *const usage_text =
 	"  -n, --dry-run          collapse: count what would be folded, change\n"
 	"                         nothing\n"
 	"  -c, --count N          watch: exit after N events, N >= 1\n"
+	"  -s, --socket PATH      daemon: the status socket to read\n"
 	"  -j, --json             machine-readable JSON output (watch: one\n"
 	"                         object per line)\n"
 	"  -h, --help             show this help and exit\n"
@@ -81,7 +89,9 @@ static const char *const usage_text =
 	"  2  usage error: unknown command or option, missing value, bad\n"
 	"     address or range\n"
 	"  3  the running kernel has no 'linmap' generic netlink family: boot a\n"
-	"     kernel with the linmap-collapse series and CONFIG_ARM64_LINMAP=y\n";
+	"     kernel with the linmap-collapse series and CONFIG_ARM64_LINMAP=y\n"
+	"  4  daemon: collapsed is not running (nothing serves the socket):\n"
+	"     start it with 'systemctl start collapsed'\n";
 
 static void usage(FILE *out)
 {
@@ -452,6 +462,100 @@ out:
 	return ret;
 }
 
+/* Print why the status could not be read, and what to do; the exit code. */
+static int daemon_read_failed(const char *path, int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ECONNREFUSED:
+		fprintf(stderr,
+			"collapsectl: collapsed is not running: nothing serves %s (start it with 'systemctl start collapsed', or pass --socket if it uses another path)\n",
+			path);
+		return EXIT_NO_DAEMON;
+	case -EACCES:
+	case -EPERM:
+		fprintf(stderr,
+			"collapsectl: permission denied on %s: run as root, or as a member of the group set as socket_group in /etc/linmap/collapsed.conf (and SocketGroup= in collapsed.socket)\n",
+			path);
+		return EXIT_RUNTIME;
+	case -ECONNRESET:
+		fprintf(stderr,
+			"collapsectl: collapsed closed %s without an answer: your user may not read its status (root, or the group set as socket_group in /etc/linmap/collapsed.conf)\n",
+			path);
+		return EXIT_RUNTIME;
+	case -ETIMEDOUT:
+		fprintf(stderr,
+			"collapsectl: collapsed did not answer on %s within %d s: see 'journalctl -u collapsed'\n",
+			path, DAEMON_TIMEOUT_MS / 1000);
+		return EXIT_RUNTIME;
+	default:
+		fprintf(stderr, "collapsectl: cannot read the status from %s: %s\n",
+			path, strerror(-err));
+		return EXIT_RUNTIME;
+	}
+}
+
+static int cmd_daemon(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "socket",	required_argument,	NULL, 's' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ 0 }
+	};
+	enum print_format format = PRINT_TABLE;
+	const char *path = DAEMON_DEFAULT_SOCKET;
+	char *text;
+	cJSON *doc;
+	int c, err, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+:js:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			format = PRINT_JSON;
+			break;
+		case 's':
+			if (!*optarg)
+				return usage_error("daemon: --socket needs a path");
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return finish_output();
+		default:
+			return option_error("daemon: ", argv, c);
+		}
+	}
+	if (optind < argc)
+		return usage_error("daemon: unexpected argument '%s'",
+				   argv[optind]);
+
+	err = daemon_status_read(path, &text);
+	if (err < 0)
+		return daemon_read_failed(path, err);
+	doc = cJSON_Parse(text);
+	if (!cJSON_IsObject(doc) ||
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "schema"))) {
+		fprintf(stderr,
+			"collapsectl: %s did not answer with a collapsed status document (is it collapsed's socket?)\n",
+			path);
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	ret = EXIT_RUNTIME;
+	if (print_ops_get(format)->daemon(stdout, text, doc) < 0) {
+		fprintf(stderr, "collapsectl: cannot format the output: %s\n",
+			strerror(ENOMEM));
+		goto out;
+	}
+	ret = finish_output();
+out:
+	cJSON_Delete(doc);
+	free(text);
+	return ret;
+}
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);	/* argv[0] is the command */
@@ -461,6 +565,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status },
 	{ "collapse", cmd_collapse },
 	{ "watch", cmd_watch },
+	{ "daemon", cmd_daemon },
 };
 
 int main(int argc, char **argv)

@@ -287,9 +287,17 @@ static int json_lost(FILE *out, const struct lc_stats *stats, time_t when)
 	return err;
 }
 
+static int json_daemon(FILE *out, const char *text, const cJSON *doc)
+{
+	(void)doc;
+	fprintf(out, "%s\n", text);
+	return 0;
+}
+
 const struct print_ops print_json_ops = {
 	.status = json_status,
 	.collapse = json_collapse,
 	.event = json_event,
 	.lost = json_lost,
+	.daemon = json_daemon,
 };

@@ -305,11 +305,216 @@ static int table_lost(FILE *out, const struct lc_stats *stats, time_t when)
 	return 0;
 }
 
+/*
+ * collapsed's status document.  Keys this version does not know are
+ * ignored and missing ones shown as "?", so an older collapsectl reads a
+ * newer daemon.
+ */
+static const cJSON *jget(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static uint64_t ju64(const cJSON *obj, const char *key)
+{
+	const cJSON *item = jget(obj, key);
+
+	return cJSON_IsNumber(item) && item->valuedouble > 0 ?
+	       (uint64_t)item->valuedouble : 0;
+}
+
+static void row_jstr(FILE *out, const char *name, const cJSON *obj,
+		     const char *key)
+{
+	const cJSON *item = jget(obj, key);
+
+	row(out, name, cJSON_IsString(item) ? item->valuestring : "?");
+}
+
+static void row_ju64(FILE *out, const char *name, const cJSON *obj,
+		     const char *key)
+{
+	row_u64(out, name, ju64(obj, key));
+}
+
+/* {"pud": 1, ...} as "pud 1, ..."; only non-zero ones with @nonzero_only. */
+static void format_jcounts(char *buf, size_t size, const cJSON *obj,
+			   bool nonzero_only)
+{
+	const cJSON *item;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(item, obj) {
+		if (len >= size || !cJSON_IsNumber(item) ||
+		    (nonzero_only && item->valuedouble == 0))
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s %.0f",
+					len ? ", " : "", item->string,
+					item->valuedouble);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "none");
+}
+
+static void row_jcounts(FILE *out, const char *name, const cJSON *obj,
+			const char *key, bool nonzero_only)
+{
+	char buf[256];
+
+	format_jcounts(buf, sizeof(buf), jget(obj, key), nonzero_only);
+	row(out, name, buf);
+}
+
+/* Seconds as "1h 2min 3s", "250ms"; for deadlines and uptimes. */
+static void format_secs(char *buf, size_t size, double secs)
+{
+	uint64_t s = (uint64_t)secs;
+
+	if (secs < 1.0)
+		snprintf(buf, size, "%.0fms", secs * 1000.0);
+	else if (s < 60)
+		snprintf(buf, size, "%.1fs", secs);
+	else if (s < 3600)
+		snprintf(buf, size, "%" PRIu64 "min %" PRIu64 "s", s / 60, s % 60);
+	else
+		snprintf(buf, size, "%" PRIu64 "h %" PRIu64 "min", s / 3600,
+			 s / 60 % 60);
+}
+
+static void table_daemon_state(FILE *out, const cJSON *doc)
+{
+	const cJSON *policy = jget(doc, "policy"), *item;
+	char buf[256];
+
+	fprintf(out, "Daemon\n");
+	row_jstr(out, "state", doc, "state");
+	row_jstr(out, "status", doc, "status");
+	item = jget(doc, "degraded_reason");
+	if (cJSON_IsString(item))
+		row(out, "degraded", item->valuestring);
+	row_jstr(out, "version", doc, "version");
+	item = jget(jget(doc, "totals"), "uptime");
+	if (cJSON_IsNumber(item)) {
+		format_secs(buf, sizeof(buf), item->valuedouble);
+		row(out, "uptime", buf);
+	}
+	item = jget(policy, "quiet_period");
+	if (cJSON_IsNumber(item)) {
+		format_secs(buf, sizeof(buf), item->valuedouble);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+			 " (backoff level %" PRIu64 ")",
+			 ju64(policy, "backoff_level"));
+		row(out, "quiet period", buf);
+	}
+	item = jget(policy, "next_deadline");
+	if (cJSON_IsNumber(item)) {
+		snprintf(buf, sizeof(buf), "in ");
+		format_secs(buf + 3, sizeof(buf) - 3, item->valuedouble);
+	} else {
+		snprintf(buf, sizeof(buf), "none (waiting for events)");
+	}
+	row(out, "next wakeup", buf);
+	item = jget(policy, "cursor");
+	if (cJSON_IsNumber(item)) {
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)item->valuedouble);
+		row(out, "cursor", buf);
+	}
+	row_ju64(out, "events lost", doc, "events_lost");
+	item = jget(doc, "last_error");
+	row(out, "last error", cJSON_IsString(item) ? item->valuestring : "none");
+}
+
+static void table_daemon_last(FILE *out, const cJSON *doc)
+{
+	const cJSON *last = jget(doc, "last_collapse"), *item;
+	char buf[96];
+
+	fprintf(out, "\nLast collapse\n");
+	if (!cJSON_IsObject(last)) {
+		row(out, "when", "never");
+		return;
+	}
+	item = jget(last, "when");
+	if (cJSON_IsNumber(item)) {
+		time_t when = (time_t)item->valuedouble;
+		struct tm tm;
+
+		if (localtime_r(&when, &tm) &&
+		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+			row(out, "when", buf);
+	}
+	row(out, "interrupted", yes_no(cJSON_IsTrue(jget(last, "interrupted"))));
+	row_ju64(out, "steps", last, "steps");
+	row_ju64(out, "tables scanned", last, "tables_scanned");
+	row_ju64(out, "tables freed", last, "tables_freed");
+	format_bytes(buf, sizeof(buf), ju64(last, "bytes_freed"));
+	row(out, "bytes freed", buf);
+	format_nsecs(buf, sizeof(buf), ju64(last, "nsecs"));
+	row(out, "kernel time", buf);
+	row_jcounts(out, "folds", last, "folds", false);
+	row_jcounts(out, "skips", last, "skips", true);
+}
+
+static void table_daemon_totals(FILE *out, const cJSON *doc)
+{
+	const cJSON *totals = jget(doc, "totals");
+	char buf[96];
+
+	fprintf(out, "\nSince the daemon started\n");
+	row_ju64(out, "split events", totals, "split_events");
+	row_ju64(out, "splits", totals, "splits");
+	row_ju64(out, "collapses", totals, "collapses");
+	row_ju64(out, "collapse steps", totals, "collapse_steps");
+	row_ju64(out, "tables freed", totals, "tables_freed");
+	format_bytes(buf, sizeof(buf), ju64(totals, "bytes_freed"));
+	row(out, "bytes freed", buf);
+	row_jcounts(out, "folds", totals, "folds", false);
+	row_jcounts(out, "kernel skips", totals, "kernel_skips", true);
+	row_jcounts(out, "not collapsed", totals, "skips", true);
+	row_ju64(out, "ping-pongs", totals, "pingpongs");
+	row_ju64(out, "resyncs", totals, "resyncs");
+	row_ju64(out, "errors", totals, "errors");
+}
+
+static void table_daemon_kernel(FILE *out, const cJSON *doc)
+{
+	const cJSON *stats = jget(jget(doc, "kernel"), "stats"), *item;
+	char buf[64];
+
+	fprintf(out, "\nLinear map (at the daemon's last look)\n");
+	if (!cJSON_IsObject(stats)) {
+		row(out, "leaves", "unknown");
+		return;
+	}
+	row_jcounts(out, "leaves", stats, "leaves", false);
+	row_ju64(out, "ideal leaves", stats, "ideal_leaves");
+	row_ju64(out, "table pages", stats, "table_pages");
+	item = jget(stats, "restoration");
+	if (cJSON_IsNumber(item))
+		snprintf(buf, sizeof(buf), "%.2f (1.00 = fully restored)",
+			 item->valuedouble);
+	else
+		snprintf(buf, sizeof(buf), "n/a");
+	row(out, "restoration", buf);
+}
+
+static int table_daemon(FILE *out, const char *text, const cJSON *doc)
+{
+	(void)text;
+	table_daemon_state(out, doc);
+	table_daemon_last(out, doc);
+	table_daemon_totals(out, doc);
+	table_daemon_kernel(out, doc);
+	return 0;
+}
+
 const struct print_ops print_table_ops = {
 	.status = table_status,
 	.collapse = table_collapse,
 	.event = table_event,
 	.lost = table_lost,
+	.daemon = table_daemon,
 };
 
 const struct print_ops *print_ops_get(enum print_format format)

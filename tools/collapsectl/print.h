@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
 #include <libcollapse.h>
 
 enum print_format {
@@ -36,6 +37,12 @@ struct print_ops {
 	int (*event)(FILE *out, const struct lc_event *ev, time_t when);
 	/* "watch": one line with the state after events were lost. */
 	int (*lost)(FILE *out, const struct lc_stats *stats, time_t when);
+	/*
+	 * "daemon": collapsed's status document, as received (@text) and
+	 * parsed (@doc).  JSON passes @text through unchanged (its integers
+	 * are exact); the table reads the keys it knows from @doc.
+	 */
+	int (*daemon)(FILE *out, const char *text, const cJSON *doc);
 };
 
 extern const struct print_ops print_table_ops;
