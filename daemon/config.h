@@ -13,7 +13,10 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
+/* sysconfdir/linmap/collapsed.conf, set by meson. */
+#ifndef CONFIG_DEFAULT_PATH
 #define CONFIG_DEFAULT_PATH	"/etc/linmap/collapsed.conf"
+#endif
 #define CONFIG_DEFAULT_SOCKET	"/run/collapsed/status.sock"
 
 /* Length of a struct sockaddr_un path, including the NUL. */
