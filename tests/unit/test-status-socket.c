@@ -230,8 +230,8 @@ static void test_stranger_is_refused_without_data(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		int fd, empty;
 		char *got;
-		int fd;
 
 		if (setgid(65534) < 0 || setuid(65534) < 0)
 			_exit(3);
@@ -239,7 +239,9 @@ static void test_stranger_is_refused_without_data(void)
 		if (fd < 0)
 			_exit(4);
 		got = read_all(fd);
-		_exit(got[0] ? 1 : 0);
+		empty = !got[0];
+		free(got);
+		_exit(empty ? 0 : 1);
 	}
 	pfd.fd = s.listen_fd;
 	pfd.events = POLLIN;
