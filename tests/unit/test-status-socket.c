@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <systemd/sd-daemon.h>
 
 #include "peercred.h"
 #include "status-socket.h"
@@ -255,6 +256,52 @@ static void test_stranger_is_refused_without_data(void)
 	remove_dir();
 }
 
+static void test_socket_from_systemd_is_used_and_kept(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct collapsed_config cfg;
+	struct status_socket s;
+	char err[256], env[32], *got;
+	int epfd, lfd, fd;
+
+	make_dir();
+	config_defaults(&cfg);
+	/* The configured path is not what systemd passed: it stays unused. */
+	snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s/unused.sock", dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/activated.sock", dir);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK_INT(bind(lfd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	CHECK_INT(listen(lfd, 4), 0);
+	/* As systemd hands it over: fd 3, LISTEN_FDS=1, LISTEN_PID=us. */
+	if (lfd != SD_LISTEN_FDS_START) {
+		CHECK_INT(dup2(lfd, SD_LISTEN_FDS_START), SD_LISTEN_FDS_START);
+		close(lfd);
+	}
+	setenv("LISTEN_FDS", "1", 1);
+	snprintf(env, sizeof(env), "%d", (int)getpid());
+	setenv("LISTEN_PID", env, 1);
+
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)), 0);
+	CHECK(s.activated);
+	CHECK_INT(s.listen_fd, SD_LISTEN_FDS_START);
+	CHECK(getenv("LISTEN_FDS") == NULL);
+	CHECK(access(cfg.socket_path, F_OK) < 0);
+
+	fd = connect_to(addr.sun_path);
+	CHECK(fd >= 0);
+	status_socket_accept(&s, 0, doc_fixed, (char *)"{}");
+	got = read_all(fd);
+	CHECK_STR(got, "{}");
+	free(got);
+	close(fd);
+	status_socket_close(&s);
+	/* systemd owns the file: it is still there. */
+	CHECK_INT(access(addr.sun_path, F_OK), 0);
+	close(epfd);
+	remove_dir();
+}
+
 /* ---- the daemon itself ---- */
 
 /* Wait up to 10s for a notification containing @what on @fd. */
@@ -365,6 +412,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_stale_socket_is_replaced_live_one_refused),
 	TAP_TEST(test_slow_client_is_dropped_at_its_deadline),
 	TAP_TEST(test_stranger_is_refused_without_data),
+	TAP_TEST(test_socket_from_systemd_is_used_and_kept),
 	TAP_TEST(test_daemon_serves_status_reloads_and_stops),
 };
 
