@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "duration.h"
+#include "kernel.h"
 #include "log.h"
 #include "policy.h"
 #include "status-json.h"
@@ -53,13 +54,8 @@ struct daemon {
 	struct collapsed_config cfg;
 	struct policy policy;
 
-	struct lc_ctx *ctx;		/* requests; NULL while degraded */
-	struct lc_events *evs;		/* split/collapse events */
-	bool has_caps, has_stats;
-	struct lc_caps caps;
-	struct lc_stats stats;
-	char last_error[CONFIG_ERROR_MAX];
-	char degraded_logged[POLICY_REASON_MAX];	/* logged once */
+	struct kernel kernel;		/* libcollapse contexts, caps, stats,
+					 * last_error */
 
 	int epfd, timerfd, sigfd;
 	uint64_t timer_armed;		/* deadline the timerfd holds */
@@ -87,7 +83,7 @@ static void set_last_error(struct daemon *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(d->last_error, sizeof(d->last_error), fmt, ap);
+	vsnprintf(d->kernel.last_error, sizeof(d->kernel.last_error), fmt, ap);
 	va_end(ap);
 }
 
@@ -101,9 +97,9 @@ static char *daemon_status_doc(void *arg)
 		.policy = &d->policy,
 		.config = &d->cfg,
 		.config_path = d->config_path,
-		.caps = d->has_caps ? &d->caps : NULL,
-		.stats = d->has_stats ? &d->stats : NULL,
-		.last_error = d->last_error,
+		.caps = d->kernel.has_caps ? &d->kernel.caps : NULL,
+		.stats = d->kernel.has_stats ? &d->kernel.stats : NULL,
+		.last_error = d->kernel.last_error,
 		.now = now_ns(CLOCK_MONOTONIC),
 		.now_real = (double)now_ns(CLOCK_REALTIME) / NSEC_PER_SEC,
 		.started = d->started,
@@ -127,128 +123,21 @@ static void daemon_notify_status(struct daemon *d, const char *extra)
 
 /* ---- the kernel ---- */
 
-static void daemon_close_kernel(struct daemon *d)
-{
-	lc_events_close(d->evs);	/* closing drops it from the epoll set */
-	d->evs = NULL;
-	lc_close(d->ctx);
-	d->ctx = NULL;
-}
-
-static void daemon_degraded(struct daemon *d, uint64_t now, const char *reason)
-{
-	daemon_close_kernel(d);
-	/* Say why once; the same reason again after a re-probe is debug. */
-	if (strcmp(reason, d->degraded_logged)) {
-		log_warning("degraded: %s; not collapsing, re-probing on SIGHUP and every resync_interval",
-			    reason);
-		snprintf(d->degraded_logged, sizeof(d->degraded_logged), "%s",
-			 reason);
-	} else {
-		log_debug("still degraded: %s", reason);
-	}
-	policy_on_degraded(&d->policy, now, reason);
-}
-
-/* Open the family, read the capabilities and join the events group. */
 static void daemon_probe(struct daemon *d, uint64_t now)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = TAG_EVENTS };
-	char reason[POLICY_REASON_MAX];
-	int err;
 
-	daemon_close_kernel(d);
-	err = lc_open(&d->ctx);
-	if (err == LC_ERR_NO_FAMILY) {
-		daemon_degraded(d, now, "kernel has no linmap family (the linmap-collapse series is not applied or CONFIG_ARM64_LINMAP is off)");
+	if (!kernel_probe(&d->kernel, &d->policy, now))
 		return;
-	}
-	if (err) {
-		snprintf(reason, sizeof(reason), "%s", lc_strerror(NULL));
-		daemon_degraded(d, now, reason);
-		return;
-	}
-	err = lc_get_caps(d->ctx, &d->caps);
-	if (err) {
-		snprintf(reason, sizeof(reason), "%s", lc_strerror(d->ctx));
-		daemon_degraded(d, now, reason);
-		return;
-	}
-	d->has_caps = true;
-	if (!d->caps.bbml3 || !d->caps.block_capable) {
-		snprintf(reason, sizeof(reason), "system cannot collapse: %s",
-			 d->caps.reason[0] ? d->caps.reason :
-			 !d->caps.bbml3 ? "the CPUs lack BBML3" :
-					  "the linear map is not block-capable");
-		daemon_degraded(d, now, reason);
-		return;
-	}
-	err = lc_events_open(&d->evs);
-	if (err) {
-		snprintf(reason, sizeof(reason), "%s%s",
-			 err == -EOPNOTSUPP ? "kernel sends no split events: " : "",
-			 lc_strerror(NULL));
-		daemon_degraded(d, now, reason);
-		return;
-	}
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, lc_events_fd(d->evs), &ev) < 0) {
-		snprintf(reason, sizeof(reason), "epoll: %s", strerror(errno));
-		daemon_degraded(d, now, reason);
-		return;
-	}
-	if (d->degraded_logged[0])
-		log_notice("no longer degraded: the kernel can collapse");
-	d->degraded_logged[0] = '\0';
-	log_info("subscribed to linmap events (granule %u, BBML3, block-capable)",
-		 d->caps.granule);
-	policy_on_probe_ok(&d->policy, now);
-}
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, lc_events_fd(d->kernel.evs),
+		      &ev) < 0) {
+		char reason[POLICY_REASON_MAX];
 
-static void daemon_get_stats(struct daemon *d, uint64_t now)
-{
-	if (lc_get_stats(d->ctx, NULL, &d->stats) < 0) {
-		set_last_error(d, "get-stats: %s", lc_strerror(d->ctx));
-		log_err("%s", d->last_error);
-		policy_on_stats_failed(&d->policy, now);
-		return;
-	}
-	d->has_stats = true;
-	policy_on_stats(&d->policy, now, &d->stats);
-}
-
-static void daemon_collapse_step(struct daemon *d, uint64_t now,
-				 const struct lc_collapse_req *req)
-{
-	const struct policy *p = &d->policy;
-	struct lc_collapse_result result;
-	uint64_t collapses = p->collapses;
-	char bytes[32];
-	int err;
-
-	err = lc_collapse(d->ctx, req, &result);
-	if (err < 0) {
-		set_last_error(d, "collapse: %s", lc_strerror(d->ctx));
-		log_err("%s", d->last_error);
-		if (err == -EPERM)
-			log_err("collapse needs CAP_NET_ADMIN: run collapsed as root or with AmbientCapabilities=CAP_NET_ADMIN");
-		if (err == -EOPNOTSUPP || err == -EPERM)
-			daemon_close_kernel(d);
-		policy_on_step_failed(&d->policy, now, err, d->last_error);
-		return;
-	}
-	policy_on_step(&d->policy, now, &result);
-	if (p->collapses != collapses) {
-		snprintf(bytes, sizeof(bytes), "%" PRIu64, p->last.bytes_freed);
-		log_info("collapse done in %u steps: %" PRIu64 " tables scanned, %" PRIu64
-			 " leaves folded to blocks (pud %" PRIu64 ", cont_pmd %" PRIu64
-			 ", pmd %" PRIu64 ", cont_pte %" PRIu64 "), %" PRIu64
-			 " tables freed (%s bytes)",
-			 p->last_steps, p->last.tables_scanned,
-			 p->last.folds[LC_LEVEL_PUD] + p->last.folds[LC_LEVEL_CONT_PMD] +
-			 p->last.folds[LC_LEVEL_PMD] + p->last.folds[LC_LEVEL_CONT_PTE],
-			 p->last.folds[LC_LEVEL_PUD], p->last.folds[LC_LEVEL_CONT_PMD],
-			 p->last.folds[LC_LEVEL_PMD], p->last.folds[LC_LEVEL_CONT_PTE],
-			 p->last.tables_freed, bytes);
+		snprintf(reason, sizeof(reason), "cannot watch the events socket: %s",
+			 strerror(errno));
+		log_err("%s", reason);
+		kernel_close(&d->kernel);
+		policy_on_degraded(&d->policy, now, reason);
 	}
 }
 
@@ -265,43 +154,11 @@ static void daemon_tick(struct daemon *d)
 		daemon_probe(d, now);
 		break;
 	case POLICY_ACT_GET_STATS:
-		daemon_get_stats(d, now);
+		kernel_get_stats(&d->kernel, &d->policy, now);
 		break;
 	case POLICY_ACT_COLLAPSE:
-		daemon_collapse_step(d, now, &act.req);
+		kernel_collapse_step(&d->kernel, &d->policy, now, &act.req);
 		break;
-	}
-}
-
-static void daemon_read_events(struct daemon *d)
-{
-	struct lc_event ev;
-	uint64_t now;
-	int n, ret;
-
-	/* Bounded; epoll is level-triggered, so the rest comes next round. */
-	for (n = 0; n < 64 && d->evs; n++) {
-		ret = lc_events_read(d->evs, &ev);
-		if (ret == 0)
-			return;
-		now = now_ns(CLOCK_MONOTONIC);
-		if (ret == 1 && ev.type == LC_EVENT_SPLIT) {
-			log_debug("split event: %" PRIu64 " new splits",
-				  ev.split.new_splits);
-			policy_on_split(&d->policy, now, ev.split.new_splits);
-		} else if (ret == 1) {
-			log_debug("collapse event: %" PRIu64 " tables freed",
-				  ev.collapse.tables_freed);
-		} else if (ret == -ENOBUFS) {
-			log_notice("linmap events were lost (socket overrun); resynchronising from get-stats");
-			policy_on_lost_events(&d->policy, now);
-		} else if (ret == -EPROTO) {
-			log_warning("%s", lc_events_strerror(d->evs));
-		} else {
-			set_last_error(d, "events: %s", lc_events_strerror(d->evs));
-			log_err("%s", d->last_error);
-			daemon_degraded(d, now, d->last_error);
-		}
 	}
 }
 
@@ -412,7 +269,8 @@ static int daemon_loop(struct daemon *d)
 			uint32_t tag = events[i].data.u32;
 
 			if (tag == TAG_EVENTS)
-				daemon_read_events(d);
+				kernel_read_events(&d->kernel, &d->policy,
+						   now_ns(CLOCK_MONOTONIC));
 			else if (tag == TAG_TIMER) {
 				if (read(d->timerfd, &expirations,
 					 sizeof(expirations)) < 0 &&
@@ -491,7 +349,7 @@ static int daemon_setup(struct daemon *d)
 static void daemon_teardown(struct daemon *d)
 {
 	status_socket_close(&d->status);
-	daemon_close_kernel(d);
+	kernel_close(&d->kernel);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
 	if (d->timerfd >= 0)
@@ -541,6 +399,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d->config_path = CONFIG_DEFAULT_PATH;
+	kernel_init(&d->kernel, NULL);
 	d->epfd = d->timerfd = d->sigfd = -1;
 	d->status.listen_fd = -1;
 	for (c = 0; c < STATUS_CLIENTS_MAX; c++)
