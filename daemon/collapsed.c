@@ -175,6 +175,8 @@ static void daemon_reload(struct daemon *d)
 			sizeof(err)) < 0) {
 		log_err("reload failed, keeping the configuration in force: %s", err);
 		set_last_error(d, "reload: %s", err);
+		/* Still a SIGHUP: a degraded daemon probes the kernel again. */
+		policy_reconfigure(&d->policy, &d->cfg, now);
 	} else {
 		if (strcmp(cfg.socket_path, d->cfg.socket_path) ||
 		    cfg.socket_mode != d->cfg.socket_mode ||
@@ -334,8 +336,8 @@ static int daemon_setup(struct daemon *d)
 		return ret;
 	}
 	if (d->status.listen_fd >= 0)
-		log_info("status on %s%s", d->status.activated ? "the socket systemd passed" :
-			 d->cfg.socket_path, "");
+		log_info("status on %s", d->status.activated ?
+			 "the socket systemd passed" : d->cfg.socket_path);
 	else
 		log_notice("no status socket ([status] socket is empty)");
 
