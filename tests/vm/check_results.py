@@ -296,6 +296,27 @@ class Checker:
             self.check(blocks(counts) == 0, "no block leaves without BBML3",
                        fmt_levels(counts["leaves"]))
 
+    def test_daemon(self):
+        # collapsed restored the map on its own: ptdump agrees with get-stats
+        # (snapshot() checks every level) and is at the ideal count.
+        snap = self.snapshot("restored")
+        if not (snap and snap["status"]):
+            self.check(False, "snapshot restored usable")
+            return
+        stats = snap["status"]["stats"]
+        self.check(snap["ptdump"]["leaves_total"] == stats["ideal_leaves"],
+                   "restored by collapsed: ptdump leaves == ideal leaves (restoration 1.00)",
+                   f"ptdump {snap['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+        try:
+            doc = self.load_json("daemon-restored.json")
+            last = doc["last_collapse"] or {}
+            self.check(sum(last.get("folds", {}).values()) > 0,
+                       "the daemon's last collapse folded leaves", json.dumps(last.get("folds")))
+            self.check(doc["totals"]["collapses"] >= 1, "the daemon counts its collapses",
+                       repr(doc["totals"]["collapses"]))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            self.check(False, "daemon-restored.json usable", str(e))
+
     def test_guest_only(self):
         print("   (checked in the guest)")
 
@@ -320,6 +341,9 @@ TESTS = {
     "stress": Checker.test_stress,
     "kunit": Checker.test_guest_only,
     "badinput": Checker.test_guest_only,
+    # Full-system guest (tests/vm/system/): checked in the guest.
+    "ynl": Checker.test_guest_only,
+    "daemon": Checker.test_daemon,
 }
 
 

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# daemon (full-system guest, BBML3): collapsed under systemd 252 as PID 1,
+# installed by meson with its shipped units and configuration.
+#   1. systemd-analyze security collapsed.service: exposure at most 2.0.
+#   2. systemctl start collapsed: active only after READY=1, with a STATUS=
+#      line; the status socket answers.
+#   3. secretmem churn; nobody runs collapsectl collapse; the linear map is
+#      back at its ideal leaf count within two quiet periods of the end of
+#      the churn (snapshot "restored" is checked against ptdump on the host).
+#   4. an idle window of IDLE seconds (argument 1, default 20): the daemon's
+#      wakeups (context switches), CPU time and RSS; no wakeups expected
+#      with the shipped WatchdogSec=3min.
+#   5. an unprivileged user cannot read the status socket (mode 0660).
+#   6. SIGHUP (systemctl reload) with a broken configuration: the daemon
+#      keeps running with the old one and reports the error with file:line.
+#   7. socket activation: with the service stopped, the first connection to
+#      collapsed.socket starts it and is answered.
+#   8. the watchdog: with WatchdogSec=4s (a drop-in), SIGSTOP on the daemon
+#      makes systemd restart it.
+# Figures for tests/bench/daemon-bench go to daemon-figures.txt.
+. /usr/lib/linmap-guest.sh
+
+idle=${1:-20}
+conf=/etc/linmap/collapsed.conf
+figures="$RESULTS/daemon-figures.txt"
+: >"$figures"
+figure() { echo "$1=$2" >>"$figures"; note "$1 = $2"; }
+now() { date +%s.%N; }
+# jq-less JSON: json FILE EXPR evaluates a Python expression over `j`.
+json() {
+	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
+}
+prop() { systemctl show -P "$1" "$2"; }
+daemon_json() {
+	collapsectl daemon --json >"$1" 2>"$1.err" || fail "collapsectl daemon --json failed: $(cat "$1.err")"
+}
+record_page_size
+
+# 1. The unit's exposure.
+systemd-analyze security --no-pager collapsed.service >"$RESULTS/security.txt" 2>&1 ||
+	fail "systemd-analyze security failed: $(tail -n 3 "$RESULTS/security.txt")"
+exposure=$(sed -n 's/.*Overall exposure level for collapsed.service: *\([0-9.]*\).*/\1/p' "$RESULTS/security.txt")
+[ -n "$exposure" ] || fail "no exposure level in systemd-analyze security's output"
+figure exposure "$exposure"
+python3 -c "import sys; sys.exit(0 if float('$exposure') <= 2.0 else 1)" ||
+	fail "collapsed.service exposure $exposure is above 2.0"
+
+# 2. Start: Type=notify, so "active" means READY=1 arrived.
+[ -f "$conf" ] || fail "meson did not install $conf"
+systemctl start collapsed.service || fail "systemctl start collapsed failed: $(systemctl status --no-pager collapsed 2>&1 | tail -n 20)"
+[ "$(prop ActiveState collapsed.service)" = active ] || fail "collapsed is not active after start"
+[ "$(prop ActiveState collapsed.socket)" = active ] || fail "collapsed.socket is not active"
+status_text=$(prop StatusText collapsed.service)
+note "STATUS: $status_text"
+[ -n "$status_text" ] || fail "collapsed sent no STATUS= line"
+systemctl status --no-pager collapsed.service >"$RESULTS/systemctl-status.txt" 2>&1 || true
+daemon_json /tmp/d0.json
+state=$(json /tmp/d0.json 'j["state"]')
+[ "$state" != degraded ] || fail "collapsed is degraded on a BBML3 kernel: $(json /tmp/d0.json 'j["degraded_reason"]')"
+quiet=$(json /tmp/d0.json 'j["policy"]["quiet_period"]')
+note "state $state, quiet period ${quiet}s"
+
+# 3. Churn, then wait for the daemon to restore the map on its own.
+secretmem-churn --regions 256 --max-pages 128 --rounds 6 --seed 3 \
+	>"$RESULTS/secretmem-churn.txt" 2>&1 || fail "secretmem-churn failed"
+end=$(now)
+collapsectl status --json >"$RESULTS/status-churned.json" || fail "collapsectl status failed"
+[ "$(json "$RESULTS/status-churned.json" 'j["stats"]["leaves_total"] > j["stats"]["ideal_leaves"]')" = True ] ||
+	fail "the churn did not split the linear map"
+limit=$(python3 -c "print(2 * $quiet)")
+restored=
+while :; do
+	collapsectl status --json >/tmp/st.json || fail "collapsectl status failed"
+	t=$(now)
+	if [ "$(json /tmp/st.json 'j["stats"]["leaves_total"] == j["stats"]["ideal_leaves"]')" = True ]; then
+		restored=$t
+		break
+	fi
+	python3 -c "import sys; sys.exit(0 if $t - $end < $limit + 30 else 1)" || break
+	sleep 0.25
+done
+[ -n "$restored" ] || fail "the linear map was not restored within $((${limit%.*} + 30))s: $(cat /tmp/st.json)"
+took=$(python3 -c "print(f'{$restored - $end:.2f}')")
+figure churn_to_restoration_s "$took"
+python3 -c "import sys; sys.exit(0 if $took <= $limit else 1)" ||
+	fail "restoration took ${took}s, more than two quiet periods (${limit}s)"
+sleep 0.5
+snapshot restored
+daemon_json "$RESULTS/daemon-restored.json"
+cat "$RESULTS/daemon-restored.json"
+collapsectl daemon >"$RESULTS/daemon-restored.txt" || fail "collapsectl daemon failed"
+cat "$RESULTS/daemon-restored.txt"
+
+# 4. Idle: the only wakeups allowed are watchdog pings (none within a
+# window shorter than WatchdogSec/2).
+pid=$(prop MainPID collapsed.service)
+ctxt() { awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { n += $2 } END { print n }' "/proc/$pid/status"; }
+cpu() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+c0=$(ctxt) t0=$(cpu)
+sleep "$idle"
+c1=$(ctxt) t1=$(cpu)
+wakeups=$((c1 - c0))
+figure idle_seconds "$idle"
+figure idle_wakeups "$wakeups"
+figure idle_wakeups_per_min "$(python3 -c "print(f'{$wakeups * 60 / $idle:.1f}')")"
+figure idle_cpu_ms "$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))"
+figure rss_kib "$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
+figure watchdog_usec "$(prop WatchdogUSec collapsed.service)"
+[ "$wakeups" = 0 ] || fail "collapsed woke up $wakeups times in ${idle}s of idle (no watchdog ping is due)"
+
+# 5. The socket is 0660 root: an unprivileged user cannot read the status.
+if runuser -u linmap-user -- collapsectl daemon >"$RESULTS/daemon-user.txt" 2>&1; then
+	fail "an unprivileged user read the daemon's status"
+else
+	echo "exit $?" >>"$RESULTS/daemon-user.txt"
+fi
+grep -qi 'permission' "$RESULTS/daemon-user.txt" ||
+	fail "unprivileged collapsectl daemon did not say permission denied: $(cat "$RESULTS/daemon-user.txt")"
+
+# 6. A broken configuration on reload keeps the old one running.
+cp "$conf" /tmp/collapsed.conf.orig
+printf '[collapse]\nquiet_period = soon\n' >"$conf"
+collapsed --check-config >"$RESULTS/check-config.txt" 2>&1 && fail "collapsed --check-config accepted a broken file"
+systemctl reload collapsed.service || fail "systemctl reload collapsed failed"
+sleep 1
+[ "$(prop ActiveState collapsed.service)" = active ] || fail "collapsed died on a bad reload"
+[ "$(prop MainPID collapsed.service)" = "$pid" ] || fail "collapsed was restarted by a bad reload"
+daemon_json "$RESULTS/daemon-badreload.json"
+err=$(json "$RESULTS/daemon-badreload.json" 'j["last_error"]')
+note "last_error: $err"
+case "$err" in
+*"$conf:2"*) ;;
+*) fail "last_error does not name $conf:2: $err" ;;
+esac
+[ "$(json "$RESULTS/daemon-badreload.json" 'j["config"]["quiet_period"]')" = "$(json /tmp/d0.json 'j["config"]["quiet_period"]')" ] ||
+	fail "the configuration in force changed on a bad reload"
+journalctl -b -u collapsed.service --no-pager -o short-monotonic -p warning >"$RESULTS/journal-warnings.txt" 2>&1
+grep -q "$conf:2" "$RESULTS/journal-warnings.txt" ||
+	fail "the bad reload was not logged at warning priority or above"
+cp /tmp/collapsed.conf.orig "$conf"
+systemctl reload collapsed.service || fail "systemctl reload collapsed failed"
+
+# 7. Socket activation.
+systemctl stop collapsed.service
+[ "$(prop ActiveState collapsed.service)" = inactive ] || fail "collapsed did not stop"
+[ "$(prop ActiveState collapsed.socket)" = active ] || fail "collapsed.socket went away with the service"
+daemon_json "$RESULTS/daemon-activated.json"
+[ "$(prop ActiveState collapsed.service)" = active ] || fail "a connection to collapsed.socket did not start collapsed"
+note "socket activation started collapsed (state $(json "$RESULTS/daemon-activated.json" 'j["state"]'))"
+
+# 8. The watchdog restarts a stopped daemon.
+mkdir -p /run/systemd/system/collapsed.service.d
+printf '[Service]\nWatchdogSec=4s\n' >/run/systemd/system/collapsed.service.d/watchdog.conf
+systemctl daemon-reload
+systemctl restart collapsed.service || fail "systemctl restart collapsed failed"
+pid=$(prop MainPID collapsed.service)
+restarts=$(prop NRestarts collapsed.service)
+kill -STOP "$pid"
+note "SIGSTOP to $pid; waiting for the watchdog"
+i=0
+while [ "$(prop MainPID collapsed.service)" = "$pid" ] || [ "$(prop ActiveState collapsed.service)" != active ]; do
+	[ $i -ge 120 ] && fail "the watchdog did not restart collapsed within 60s"
+	sleep 0.5
+	i=$((i + 1))
+done
+[ "$(prop NRestarts collapsed.service)" -gt "$restarts" ] || fail "NRestarts did not grow"
+journalctl -b -u collapsed.service --no-pager | grep -q 'Watchdog timeout' ||
+	fail "the journal has no watchdog timeout for collapsed"
+note "the watchdog restarted collapsed: pid $pid -> $(prop MainPID collapsed.service)"
+rm -r /run/systemd/system/collapsed.service.d
+systemctl daemon-reload
+
+journalctl -b -u collapsed.service --no-pager -o short-monotonic >"$RESULTS/journal-collapsed.txt" 2>&1
+note "ok"

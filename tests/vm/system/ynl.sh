@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ynl (full-system guest, BBML3): the kernel's own YNL CLI
+# (tools/net/ynl/pyynl/cli.py) drives the "linmap" family from our YAML spec
+# alone: get-caps, get-stats, a collapse, and a subscription to the events
+# group that sees the split notification of a secretmem churn and the
+# notification of the collapse.  An unprivileged collapse is refused.
+. /usr/lib/linmap-guest.sh
+
+ynl_dir=/usr/local/lib/linmap-tests/ynl
+# --no-schema: the spec is validated against genetlink.yaml on the host
+# (tools/kernel-check); the guest has no jsonschema.
+ynl() {
+	python3 "$ynl_dir/pyynl/cli.py" --spec "$ynl_dir/specs/linmap.yaml" \
+		--no-schema --output-json "$@"
+}
+# json FILE EXPR: evaluate a Python expression over the JSON value `j`.
+json() {
+	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
+}
+
+ynl --do get-caps >"$RESULTS/ynl-caps.json" || fail "ynl --do get-caps failed"
+cat "$RESULTS/ynl-caps.json"
+[ "$(json "$RESULTS/ynl-caps.json" 'bool(j.get("bbml3"))')" = True ] ||
+	fail "get-caps through ynl does not report BBML3"
+
+# Events, from before the churn until after the collapse.
+ynl --subscribe events --duration 12 >"$RESULTS/ynl-events.jsonl" 2>"$RESULTS/ynl-events.err" &
+sub=$!
+sleep 3	# python starts slowly under TCG: let it join the group
+
+secretmem-churn --regions 64 --max-pages 64 --rounds 3 --seed 5 \
+	>"$RESULTS/secretmem-churn.txt" 2>&1 || fail "secretmem-churn failed"
+sleep 1.5	# split notifications are coalesced over one second
+
+ynl --do get-stats >"$RESULTS/ynl-stats-churned.json" || fail "ynl --do get-stats failed"
+
+# Unprivileged: the CLI reports the kernel's EPERM.
+if runuser -u linmap-user -- python3 "$ynl_dir/pyynl/cli.py" \
+	--spec "$ynl_dir/specs/linmap.yaml" --no-schema --do collapse --json '{}' \
+	>"$RESULTS/ynl-collapse-user.txt" 2>&1; then
+	fail "an unprivileged collapse through ynl succeeded"
+fi
+grep -qi 'not permitted\|EPERM\|-1' "$RESULTS/ynl-collapse-user.txt" ||
+	fail "unprivileged ynl collapse did not fail with EPERM: $(cat "$RESULTS/ynl-collapse-user.txt")"
+
+ynl --do collapse --json '{}' >"$RESULTS/ynl-collapse.json" || fail "ynl --do collapse failed"
+cat "$RESULTS/ynl-collapse.json"
+ynl --do get-stats >"$RESULTS/ynl-stats-collapsed.json" || fail "ynl --do get-stats failed"
+
+wait "$sub"
+note "subscriber exit status $?"
+cat "$RESULTS/ynl-events.jsonl"
+
+python3 - "$RESULTS" <<'PY' || fail "ynl results do not add up"
+import json, sys
+r = sys.argv[1]
+def load(name):
+    with open(f"{r}/{name}") as f:
+        return json.load(f)
+def total(stats):
+    return sum(v for k, v in stats.items() if k.startswith("leaves-"))
+churned = load("ynl-stats-churned.json")
+collapsed = load("ynl-stats-collapsed.json")
+reply = load("ynl-collapse.json")
+events = [json.loads(l) for l in open(f"{r}/ynl-events.jsonl") if l.strip()]
+names = [e.get("name") for e in events]
+ok = True
+def check(cond, what):
+    global ok
+    print(("ok   " if cond else "FAIL ") + what)
+    ok = ok and cond
+check("split-ntf" in names, f"a split notification arrived (got {names})")
+check("collapse-ntf" in names, f"a collapse notification arrived (got {names})")
+check(reply.get("tables-freed", 0) > 0, f"the collapse freed tables ({reply.get('tables-freed')})")
+check(total(collapsed) < total(churned),
+      f"leaves went down: {total(churned)} -> {total(collapsed)}")
+check(total(collapsed) == collapsed.get("ideal-leaves"),
+      f"leaves {total(collapsed)} == ideal {collapsed.get('ideal-leaves')}")
+sys.exit(0 if ok else 1)
+PY
+note "ok"
