@@ -143,8 +143,9 @@ LC_EXPORT int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 	return lc_request(ctx, &lc_op_collapse, msg, result);
 }
 
-void lc_collapse_result_add(struct lc_collapse_result *sum,
-			    const struct lc_collapse_result *step, bool first)
+LC_EXPORT void lc_collapse_result_add(struct lc_collapse_result *sum,
+				      const struct lc_collapse_result *step,
+				      bool first)
 {
 	int i;
 

@@ -201,12 +201,6 @@ int lc_collapse_reply_parse(struct nl_msg *msg,
 int lc_collapse_result_parse(struct nl_msg *msg, const struct lc_op *op,
 			     struct lc_collapse_result *result,
 			     char *detail, size_t detail_size);
-/*
- * Add the step @step of a lc_collapse_all() run to @sum (@first: it is the
- * first step, whose range and mode @sum takes).
- */
-void lc_collapse_result_add(struct lc_collapse_result *sum,
-			    const struct lc_collapse_result *step, bool first);
 
 /* events.c */
 #define LC_EVENTS_RCVBUF	(1 << 20)	/* bytes asked for the socket */

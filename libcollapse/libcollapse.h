@@ -216,6 +216,17 @@ int lc_collapse_all(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 		    struct lc_collapse_result *result);
 
 /*
+ * Add one step's @step to the running total @sum of a stepped collapse, the
+ * way lc_collapse_all() does, for callers that step themselves (a daemon
+ * serving other work between steps).  @first: @step is the first step, whose
+ * range and mode @sum takes (zero @sum before it).  Counters add up; only
+ * the latest step's budget skips and cursor stand, since the earlier stops
+ * were resumed.
+ */
+void lc_collapse_result_add(struct lc_collapse_result *sum,
+			    const struct lc_collapse_result *step, bool first);
+
+/*
  * Events: the kernel's "events" multicast group.  An event context owns its
  * own nonblocking socket, so a caller's poll loop can watch lc_events_fd()
  * next to its other file descriptors, and read with lc_events_read() when

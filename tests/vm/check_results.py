@@ -344,6 +344,7 @@ TESTS = {
     # Full-system guest (tests/vm/system/): checked in the guest.
     "ynl": Checker.test_guest_only,
     "daemon": Checker.test_daemon,
+    "degraded": Checker.test_guest_only,
 }
 
 
