@@ -61,3 +61,9 @@ wait_for_file() {
 		i=$((i + 1))
 	done
 }
+
+# json FILE EXPR: print a Python expression over the JSON value `j` read
+# from FILE (full-system guest only: the busybox guest has no python3).
+json() {
+	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
+}

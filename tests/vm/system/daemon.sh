@@ -28,10 +28,6 @@ figures="$RESULTS/daemon-figures.txt"
 : >"$figures"
 figure() { echo "$1=$2" >>"$figures"; note "$1 = $2"; }
 now() { date +%s.%N; }
-# jq-less JSON: json FILE EXPR evaluates a Python expression over `j`.
-json() {
-	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
-}
 prop() { systemctl show -P "$1" "$2"; }
 daemon_json() {
 	collapsectl daemon --json >"$1" 2>"$1.err" || fail "collapsectl daemon --json failed: $(cat "$1.err")"

@@ -10,9 +10,6 @@
 . /usr/lib/linmap-guest.sh
 
 idle=${1:-10}
-json() {
-	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
-}
 prop() { systemctl show -P "$1" "$2"; }
 
 systemctl start collapsed.service || fail "systemctl start collapsed failed"

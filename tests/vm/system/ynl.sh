@@ -15,10 +15,6 @@ ynl() {
 	python3 "$ynl_dir/pyynl/cli.py" --spec "$ynl_dir/specs/linmap.yaml" \
 		--no-schema --output-json "$@"
 }
-# json FILE EXPR: evaluate a Python expression over the JSON value `j`.
-json() {
-	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
-}
 
 ynl --do get-caps >"$RESULTS/ynl-caps.json" || fail "ynl --do get-caps failed"
 cat "$RESULTS/ynl-caps.json"
