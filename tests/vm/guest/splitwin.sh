@@ -6,7 +6,7 @@
 # which are split on demand) stay sound on this machine and kernel command
 # line.  Run three ways (tests/vm/meson.build): nobbml3 (base pages),
 # bbml3 with rodata=full (blocks split on demand), bbml3 with rodata=off
-# (blocks never split).  The boot must be clean (run-guest fails on any
+# (blocks, split on demand only if KFENCE may still need it).  The boot must be clean (run-guest fails on any
 # kernel WARNING/BUG), secretmem must work, and where the linear map is
 # block-capable a collapse must bring it to the ideal leaf count.  Saves
 # cmdline.txt, snapshots churned and final, collapse.{json,txt}; the host
