@@ -19,6 +19,15 @@ per test:
   nobbml3   caps: bbml3 and block_capable false with a reason; leaves were
             counted; no block leaves at all.
   boot      the ptdump parses; blocks exist on bbml3 and not on nobbml3.
+  splitwin  the split windows, by machine and rodata= (cmdline.txt):
+            nobbml3: base pages only, collapse refused; bbml3 rodata=full:
+            blocks, collapse succeeds and reaches the ideal leaf count;
+            bbml3 rodata=off: blocks, rodata_full false, collapse succeeds
+            if and only if the blocks are still split on demand (KFENCE
+            may be enabled late), the linear map at its ideal.
+  boundary  collapses after a pkey and after a realm boundary report
+            non-zero pkey and realm skips; after clearing them a collapse
+            reaches the ideal leaf count.
   kunit, badinput   checked in the guest; nothing more here.
 
 Prints one line per check; exit status 0 when all pass, 1 otherwise.
@@ -317,6 +326,73 @@ class Checker:
         except (OSError, ValueError, KeyError, TypeError) as e:
             self.check(False, "daemon-restored.json usable", str(e))
 
+    def test_splitwin(self):
+        churned = self.snapshot("churned")
+        final = self.snapshot("final")
+        if not (churned and final and final["status"]):
+            self.check(False, "snapshots churned and final usable")
+            return
+        try:
+            with open(self.path("cmdline.txt"), encoding="utf-8") as f:
+                cmdline = f.read().split()
+            with open(self.path("collapse.rc"), encoding="utf-8") as f:
+                rc = int(f.read())
+        except (OSError, ValueError) as e:
+            self.check(False, "cmdline.txt and collapse.rc readable", str(e))
+            return
+        rodata_off = "rodata=off" in cmdline
+        caps, stats = final["status"]["caps"], final["status"]["stats"]
+        counts = final["ptdump"]
+        print(f"   machine {self.machine}, rodata={'off' if rodata_off else 'full'}, "
+              f"block_capable={caps.get('block_capable')}, collapse exit {rc}")
+        if self.machine == "nobbml3":
+            self.check(blocks(counts) == 0, "nobbml3: no block leaves",
+                       fmt_levels(counts["leaves"]))
+            self.check(caps.get("block_capable") is False and rc == 1,
+                       "nobbml3: not block-capable, collapse refused (exit 1)")
+            return
+        self.check(blocks(counts) > 0, "bbml3: the linear map keeps blocks",
+                   fmt_levels(counts["leaves"]))
+        if rodata_off:
+            # Blocks are still split on demand when something else may
+            # need page granularity (KFENCE that can be enabled late);
+            # otherwise they are never split and collapse is refused.
+            self.check(caps.get("rodata_full") is False, "rodata=off: caps.rodata_full is false",
+                       repr(caps.get("rodata_full")))
+            self.check(rc == (0 if caps.get("block_capable") else 1),
+                       "bbml3 rodata=off: collapse succeeds iff the blocks are split on demand",
+                       f"block_capable={caps.get('block_capable')}, exit {rc}")
+        else:
+            self.check(caps.get("block_capable") is True and rc == 0,
+                       "bbml3 rodata=full: block-capable, collapse succeeded",
+                       f"block_capable={caps.get('block_capable')}, exit {rc}")
+        self.check(counts["leaves_total"] == stats["ideal_leaves"],
+                   "final: ptdump leaves == ideal leaves (restoration 1.00)",
+                   f"ptdump {counts['leaves_total']}, ideal {stats['ideal_leaves']}")
+
+    def test_boundary(self):
+        self.snapshot("bounded")
+        final = self.snapshot("final")
+        for kind in ("pkey", "realm"):
+            try:
+                res = self.load_json(f"collapse-{kind}.json")["collapse"]
+                self.check(res["skips"][kind] > 0,
+                           f"collapse after a {kind} boundary reports {kind} skips",
+                           json.dumps(res["skips"]))
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                self.check(False, f"collapse-{kind}.json has the skips", str(e))
+        try:
+            res = self.load_json("collapse-clear.json")["collapse"]
+            self.check(res["skips"]["pkey"] == 0 and res["skips"]["realm"] == 0,
+                       "after clear: no pkey or realm skips", json.dumps(res["skips"]))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            self.check(False, "collapse-clear.json has the skips", str(e))
+        if final and final["status"]:
+            stats = final["status"]["stats"]
+            self.check(final["ptdump"]["leaves_total"] == stats["ideal_leaves"],
+                       "after clear: ptdump leaves == ideal leaves",
+                       f"ptdump {final['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+
     def test_guest_only(self):
         print("   (checked in the guest)")
 
@@ -337,6 +413,8 @@ TESTS = {
     "status": Checker.test_status,
     "nobbml3": Checker.test_nobbml3,
     "boot": Checker.test_boot,
+    "splitwin": Checker.test_splitwin,
+    "boundary": Checker.test_boundary,
     "collapse": Checker.test_collapse,
     "stress": Checker.test_stress,
     "kunit": Checker.test_guest_only,
