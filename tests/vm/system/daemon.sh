@@ -19,6 +19,8 @@
 #      collapsed.socket starts it and is answered.
 #   8. the watchdog: with WatchdogSec=4s (a drop-in), SIGSTOP on the daemon
 #      makes systemd restart it.
+#   9. pkey and realm boundaries (debugfs knob of the test kernel) show as
+#      pkey and realm skips in the daemon's status document.
 # Figures for tests/bench/daemon-bench go to daemon-figures.txt.
 . /usr/lib/linmap-guest.sh
 
@@ -167,6 +169,38 @@ journalctl -b -u collapsed.service --no-pager | grep -q 'Watchdog timeout' ||
 note "the watchdog restarted collapsed: pid $pid -> $(prop MainPID collapsed.service)"
 rm -r /run/systemd/system/collapsed.service.d
 systemctl daemon-reload
+
+# 9. pkey and realm boundaries (debugfs knobs of the test kernel) show in
+# the daemon's skip counts: what the kernel would not fold, the daemon
+# reports in its status document.
+knob=/sys/kernel/debug/linmap/boundary
+if [ -w "$knob" ]; then
+	cp "$conf" /tmp/collapsed.conf.orig
+	printf '[collapse]\nquiet_period = 1s\nmin_gain = 1\n' >"$conf"
+	systemctl reload collapsed.service || fail "systemctl reload collapsed failed"
+	echo pkey >"$knob" || fail "writing pkey to $knob failed"
+	echo realm >"$knob" || fail "writing realm to $knob failed"
+	# The boundaries alone leave nothing to gain (their split is already
+	# the ideal there): split 64 MiB elsewhere so that the daemon collapses
+	# the whole map, boundaries included.
+	echo "0x80000000 0x84000000" >/sys/kernel/debug/linmap/split_to_ptes ||
+		fail "splitting 64 MiB through split_to_ptes failed"
+	i=0
+	while :; do
+		daemon_json "$RESULTS/daemon-boundary.json"
+		[ "$(json "$RESULTS/daemon-boundary.json" \
+			'j["totals"]["kernel_skips"]["pkey"] > 0 and j["totals"]["kernel_skips"]["realm"] > 0')" = True ] && break
+		[ $i -ge 60 ] && fail "the daemon's status shows no pkey and realm skips: $(cat "$RESULTS/daemon-boundary.json")"
+		sleep 0.5
+		i=$((i + 1))
+	done
+	note "daemon kernel_skips: $(json "$RESULTS/daemon-boundary.json" 'j["totals"]["kernel_skips"]')"
+	echo clear >"$knob"
+	cp /tmp/collapsed.conf.orig "$conf"
+	systemctl reload collapsed.service
+else
+	fail "no $knob: the test kernel lacks CONFIG_ARM64_LINMAP_DEBUGFS"
+fi
 
 journalctl -b -u collapsed.service --no-pager -o short-monotonic >"$RESULTS/journal-collapsed.txt" 2>&1
 note "ok"
