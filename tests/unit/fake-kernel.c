@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/linmap.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -64,6 +65,29 @@ int fk_put_count_nest(struct nl_msg *msg, int type, int key_type,
 	    fk_put_u64_64bit(msg, count_type, count, padtype) < 0)
 		return -1;
 	return nla_nest_end(msg, nest);
+}
+
+void fk_put_collapse_counts(struct nl_msg *msg, uint64_t scanned,
+			    uint64_t next, uint32_t skip_reason,
+			    uint64_t skip_count)
+{
+	const int pad = LINMAP_A_COLLAPSE_PAD;
+
+	if (next)
+		fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NEXT, next, pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_SCANNED, scanned, pad);
+	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_FOLDS,
+			  LINMAP_A_LEVEL_COUNT_LEVEL, LINMAP_LEAF_LEVEL_PMD,
+			  LINMAP_A_LEVEL_COUNT_COUNT, scanned,
+			  LINMAP_A_LEVEL_COUNT_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_FREED, scanned, pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_BYTES_FREED, scanned * 4096,
+			 pad);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NSECS, 1000, pad);
+	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_SKIPS,
+			  LINMAP_A_SKIP_COUNT_REASON, skip_reason,
+			  LINMAP_A_SKIP_COUNT_COUNT, skip_count,
+			  LINMAP_A_SKIP_COUNT_PAD);
 }
 
 struct nl_msg *fk_event_new(uint8_t cmd)

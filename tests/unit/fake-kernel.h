@@ -32,6 +32,15 @@ int fk_put_count_nest(struct nl_msg *msg, int type, int key_type,
 		      uint32_t key, int count_type, uint64_t count,
 		      int padtype);
 
+/*
+ * Append what a collapse of @scanned PTE tables reports: @scanned PMD folds,
+ * tables freed and 4K pages of bytes freed, 1000 ns, one skip count
+ * (@skip_reason, @skip_count), and the cursor @next unless it is 0.
+ */
+void fk_put_collapse_counts(struct nl_msg *msg, uint64_t scanned,
+			    uint64_t next, uint32_t skip_reason,
+			    uint64_t skip_count);
+
 /* A notification (sequence 0, port 0) for @cmd of FK_FAMILY. */
 struct nl_msg *fk_event_new(uint8_t cmd);
 

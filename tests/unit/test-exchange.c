@@ -274,21 +274,8 @@ static void answer_collapse(const struct nlmsghdr *req, void *arg)
 	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_END, end, pad);
 	if (tb[LINMAP_A_COLLAPSE_DRY_RUN])
 		nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN);
-	if (next)
-		fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NEXT, next, pad);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_SCANNED, scanned, pad);
-	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_FOLDS,
-			  LINMAP_A_LEVEL_COUNT_LEVEL, LINMAP_LEAF_LEVEL_PMD,
-			  LINMAP_A_LEVEL_COUNT_COUNT, scanned,
-			  LINMAP_A_LEVEL_COUNT_PAD);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_FREED, scanned, pad);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_BYTES_FREED, scanned * 4096,
-			 pad);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NSECS, 1000, pad);
-	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_SKIPS,
-			  LINMAP_A_SKIP_COUNT_REASON, LINMAP_SKIP_REASON_BUDGET,
-			  LINMAP_A_SKIP_COUNT_COUNT, next ? 1 : 0,
-			  LINMAP_A_SKIP_COUNT_PAD);
+	fk_put_collapse_counts(msg, scanned, next, LINMAP_SKIP_REASON_BUDGET,
+			       next ? 1 : 0);
 	fk_queue(msg, false);
 	fk_queue(fk_error_new(req, 0, true, NULL), false);
 }

@@ -109,19 +109,7 @@ static void answer_collapse(const struct nlmsghdr *req)
 	msg = fk_reply_new(req, LINMAP_CMD_COLLAPSE);
 	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_START, start, pad);
 	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_END, end, pad);
-	if (next)
-		fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NEXT, next, pad);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_SCANNED, scanned, pad);
-	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_FOLDS,
-			  LINMAP_A_LEVEL_COUNT_LEVEL, LINMAP_LEAF_LEVEL_PMD,
-			  LINMAP_A_LEVEL_COUNT_COUNT, scanned,
-			  LINMAP_A_LEVEL_COUNT_PAD);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_TABLES_FREED, scanned, pad);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_BYTES_FREED, scanned * 4096, pad);
-	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_NSECS, 1000, pad);
-	fk_put_count_nest(msg, LINMAP_A_COLLAPSE_SKIPS,
-			  LINMAP_A_SKIP_COUNT_REASON, LINMAP_SKIP_REASON_PKEY,
-			  LINMAP_A_SKIP_COUNT_COUNT, 1, LINMAP_A_SKIP_COUNT_PAD);
+	fk_put_collapse_counts(msg, scanned, next, LINMAP_SKIP_REASON_PKEY, 1);
 	fk_queue(msg, false);
 }
 
