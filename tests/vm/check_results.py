@@ -275,10 +275,7 @@ class Checker:
         if not (final and final["status"]):
             self.check(False, "snapshot final usable")
             return
-        stats = final["status"]["stats"]
-        self.check(final["ptdump"]["leaves_total"] == stats["ideal_leaves"],
-                   "after the stress and a final collapse: ptdump leaves == ideal",
-                   f"ptdump {final['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+        self.check_at_ideal(final, "after the stress and a final collapse: ptdump leaves == ideal")
         for name, word in (("collapse-loop.txt", "collapses"),
                            ("permission-churn.txt", "permission changes")):
             try:
@@ -288,6 +285,13 @@ class Checker:
                 self.check(n > 0, f"{word} ran concurrently ({n})")
             except (OSError, IndexError, ValueError) as e:
                 self.check(False, f"{name} readable", str(e))
+
+    def check_at_ideal(self, snap, what):
+        """Check that a snapshot's ptdump has exactly the ideal leaf count
+        its stats give (restoration 1.00 from the page tables alone)."""
+        stats = snap["status"]["stats"]
+        self.check(snap["ptdump"]["leaves_total"] == stats["ideal_leaves"], what,
+                   f"ptdump {snap['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
 
     def granule_bytes(self, status):
         return status["caps"]["granule"]
@@ -312,10 +316,7 @@ class Checker:
         if not (snap and snap["status"]):
             self.check(False, "snapshot restored usable")
             return
-        stats = snap["status"]["stats"]
-        self.check(snap["ptdump"]["leaves_total"] == stats["ideal_leaves"],
-                   "restored by collapsed: ptdump leaves == ideal leaves (restoration 1.00)",
-                   f"ptdump {snap['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+        self.check_at_ideal(snap, "restored by collapsed: ptdump leaves == ideal leaves (restoration 1.00)")
         try:
             doc = self.load_json("daemon-restored.json")
             last = doc["last_collapse"] or {}
@@ -341,7 +342,7 @@ class Checker:
             self.check(False, "cmdline.txt and collapse.rc readable", str(e))
             return
         rodata_off = "rodata=off" in cmdline
-        caps, stats = final["status"]["caps"], final["status"]["stats"]
+        caps = final["status"]["caps"]
         counts = final["ptdump"]
         print(f"   machine {self.machine}, rodata={'off' if rodata_off else 'full'}, "
               f"block_capable={caps.get('block_capable')}, collapse exit {rc}")
@@ -366,9 +367,7 @@ class Checker:
             self.check(caps.get("block_capable") is True and rc == 0,
                        "bbml3 rodata=full: block-capable, collapse succeeded",
                        f"block_capable={caps.get('block_capable')}, exit {rc}")
-        self.check(counts["leaves_total"] == stats["ideal_leaves"],
-                   "final: ptdump leaves == ideal leaves (restoration 1.00)",
-                   f"ptdump {counts['leaves_total']}, ideal {stats['ideal_leaves']}")
+        self.check_at_ideal(final, "final: ptdump leaves == ideal leaves (restoration 1.00)")
 
     def test_boundary(self):
         self.snapshot("bounded")
@@ -388,10 +387,7 @@ class Checker:
         except (OSError, ValueError, KeyError, TypeError) as e:
             self.check(False, "collapse-clear.json has the skips", str(e))
         if final and final["status"]:
-            stats = final["status"]["stats"]
-            self.check(final["ptdump"]["leaves_total"] == stats["ideal_leaves"],
-                       "after clear: ptdump leaves == ideal leaves",
-                       f"ptdump {final['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+            self.check_at_ideal(final, "after clear: ptdump leaves == ideal leaves")
 
     def test_guest_only(self):
         print("   (checked in the guest)")
