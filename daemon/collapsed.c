@@ -210,18 +210,18 @@ static int daemon_arm_timer(struct daemon *d)
 {
 	uint64_t deadline = policy_deadline(&d->policy);
 	struct itimerspec its = { 0 };
+	/* 0 would disarm: a deadline of 0 fires 1 ns later. */
+	uint64_t expiry = deadline ? deadline : 1;
 
 	if (deadline == d->timer_armed)
 		return 0;
 	if (deadline != POLICY_NO_DEADLINE) {
-		if (!deadline)
-			deadline = 1;	/* 0 would disarm */
-		its.it_value.tv_sec = deadline / NSEC_PER_SEC;
-		its.it_value.tv_nsec = deadline % NSEC_PER_SEC;
+		its.it_value.tv_sec = expiry / NSEC_PER_SEC;
+		its.it_value.tv_nsec = expiry % NSEC_PER_SEC;
 	}
 	if (timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
 		return -errno;
-	d->timer_armed = policy_deadline(&d->policy);
+	d->timer_armed = deadline;
 	return 0;
 }
 
