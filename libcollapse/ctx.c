@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <linux/linmap.h>
 #include <linux/netlink.h>
@@ -91,6 +92,10 @@ fail:
 
 LC_EXPORT int lc_open(struct lc_ctx **out)
 {
+	const struct timeval timeout = {
+		.tv_sec = LC_REQUEST_TIMEOUT_MS / 1000,
+		.tv_usec = LC_REQUEST_TIMEOUT_MS % 1000 * 1000,
+	};
 	struct nl_sock *sock;
 	struct lc_ctx *ctx;
 	int family, err;
@@ -101,6 +106,15 @@ LC_EXPORT int lc_open(struct lc_ctx **out)
 	err = lc_genl_open("open", &sock, &family);
 	if (err)
 		return err;
+	/* A request never waits forever for its answer (request.c). */
+	if (setsockopt(nl_socket_get_fd(sock), SOL_SOCKET, SO_RCVTIMEO,
+		       &timeout, sizeof(timeout)) < 0) {
+		err = -errno;
+		nl_socket_free(sock);
+		return lc_error_set(NULL, err,
+				    "open: cannot set the netlink socket's receive timeout: %s",
+				    strerror(-err));
+	}
 
 	ctx = lc_ctx_new(sock, family);
 	if (!ctx) {

@@ -171,12 +171,18 @@ void lc_attrs_counts(struct lc_attrs *attrs, int type,
 		     const struct lc_count_set *set, uint64_t *counts);
 
 /* request.c */
+/* SO_RCVTIMEO of a request socket: how long to wait for each datagram. */
+#define LC_REQUEST_TIMEOUT_MS	10000
+/* Datagrams read at most while looking for the ack of a request. */
+#define LC_REQUEST_DGRAMS_MAX	16
+
 /* New request message for @cmd of @family, NLM_F_REQUEST | NLM_F_ACK. */
 struct nl_msg *lc_request_new(int family, uint8_t cmd);
 /*
  * Send @req (always consumed), wait for its reply and ack, and parse the
  * reply with @op->parse_reply into @out.  Returns 0 or a negative errno,
- * with the text in ctx->errbuf.
+ * with the text in ctx->errbuf.  Whatever fails, it reads until the ack of
+ * @req; -EIO means it did not come (the socket is out of step: reopen).
  */
 int lc_request(struct lc_ctx *ctx, const struct lc_op *op,
 	       struct nl_msg *req, void *out);

@@ -3,9 +3,20 @@
  * One request/reply/ack exchange, the idiom of hostapd's send_and_recv():
  * send a request flagged NLM_F_ACK, then receive until the kernel's ack
  * (NLMSG_ERROR with error 0) or its error arrives.  A "do" operation
- * answers with one reply message before the ack.  A reply that fails to
- * parse does not end the exchange early: the ack is still read, so the
- * socket stays in step for the next request.
+ * answers with one reply message before the ack.
+ *
+ * The socket must stay in step: whatever goes wrong on the way (a reply
+ * that fails to parse, a receive failure such as an overrun), the exchange
+ * keeps reading until the ack of THIS request, so the next request does
+ * not find it queued.  Messages are matched by sequence number here, not by
+ * libnl's expected-sequence counter (which only moves on ERROR/DONE, so an
+ * ack left behind would be taken by the next request as its own): anything
+ * with another sequence number is a leftover of an abandoned exchange and
+ * is skipped.  A reply must carry the request's command.  Reading is
+ * bounded twice: a receive timeout on the socket (LC_REQUEST_TIMEOUT_MS,
+ * set by lc_open()) and at most LC_REQUEST_DGRAMS_MAX datagrams.  When the
+ * ack never comes the call fails with -EIO and the caller should reopen
+ * its context.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,12 +24,15 @@
 
 #include <linux/linmap.h>
 #include <netlink/genl/genl.h>
+#include <netlink/errno.h>
 #include <netlink/handlers.h>
 
 #include "libcollapse-private.h"
 
 struct lc_exchange {
 	const struct lc_op *op;
+	uint32_t seq;			/* of the request */
+	unsigned int stale;		/* messages of other exchanges skipped */
 	void *out;			/* the reply parser's result */
 	bool done;			/* ack or error received */
 	bool got_reply;
@@ -44,9 +58,21 @@ struct nl_msg *lc_request_new(int family, uint8_t cmd)
 	return msg;
 }
 
+/* Only messages of this exchange go on to the other callbacks. */
+static int lc_on_seq_check(struct nl_msg *msg, void *arg)
+{
+	struct lc_exchange *x = arg;
+
+	if (nlmsg_hdr(msg)->nlmsg_seq == x->seq)
+		return NL_OK;
+	x->stale++;
+	return NL_SKIP;
+}
+
 static int lc_on_reply(struct nl_msg *msg, void *arg)
 {
 	struct lc_exchange *x = arg;
+	struct genlmsghdr *ghdr;
 	int err;
 
 	x->handled++;
@@ -59,6 +85,17 @@ static int lc_on_reply(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	}
 	x->got_reply = true;
+	ghdr = nlmsg_data(nlmsg_hdr(msg));
+	if (!genlmsg_valid_hdr(nlmsg_hdr(msg), 0) || ghdr->cmd != x->op->cmd) {
+		if (!x->parse_err) {
+			x->parse_err = -EPROTO;
+			snprintf(x->detail, sizeof(x->detail),
+				 "the kernel answered with command %d instead of %u",
+				 genlmsg_valid_hdr(nlmsg_hdr(msg), 0) ?
+				 ghdr->cmd : -1, x->op->cmd);
+		}
+		return NL_SKIP;
+	}
 	err = x->op->parse_reply(msg, x->out, x->detail, sizeof(x->detail));
 	if (err && !x->parse_err)
 		x->parse_err = err;
@@ -102,6 +139,7 @@ static struct nl_cb *lc_exchange_cb(struct lc_ctx *ctx, struct lc_exchange *x)
 	nl_cb_put(sock_cb);
 	if (!cb)
 		return NULL;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, lc_on_seq_check, x);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, lc_on_reply, x);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, lc_on_ack, x);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, lc_on_ack, x);
@@ -113,6 +151,9 @@ int lc_request(struct lc_ctx *ctx, const struct lc_op *op,
 	       struct nl_msg *req, void *out)
 {
 	struct lc_exchange x = { .op = op, .out = out };
+	unsigned int dgrams;
+	bool timed_out = false;
+	int recv_err = 0;
 	struct nl_cb *cb;
 	int err;
 
@@ -132,12 +173,19 @@ int lc_request(struct lc_ctx *ctx, const struct lc_op *op,
 		goto out_put;
 	}
 
-	while (!x.done) {
-		unsigned int handled = x.handled;
+	x.seq = nlmsg_hdr(req)->nlmsg_seq;
+
+	/* Until the ack, whatever happens in between; see the top comment. */
+	for (dgrams = 0; !x.done && dgrams < LC_REQUEST_DGRAMS_MAX; dgrams++) {
+		unsigned int handled = x.handled, stale = x.stale;
 
 		err = nl_recvmsgs(ctx->sock, cb);
 		if (x.done)
 			break;
+		if (err == -NLE_AGAIN) {
+			timed_out = true;	/* SO_RCVTIMEO expired */
+			break;
+		}
 		if (err < 0) {
 			int saved_errno = errno;
 
@@ -145,16 +193,39 @@ int lc_request(struct lc_ctx *ctx, const struct lc_op *op,
 			/* libnl reports a receive overrun as NLE_NOMEM. */
 			if (err == -ENOMEM && saved_errno == ENOBUFS)
 				err = -ENOBUFS;
-			lc_error_set(ctx, err, "%s: cannot receive the reply: %s",
-				     op->name, strerror(-err));
-			goto out_put;
+			if (!recv_err)
+				recv_err = err;
+			continue;
 		}
-		if (x.handled == handled) {
-			err = lc_error_set(ctx, -EIO,
-					   "%s: the netlink socket closed without an answer",
-					   op->name);
-			goto out_put;
-		}
+		if (x.handled == handled && x.stale == stale)
+			break;	/* the receive timeout: nothing came */
+	}
+
+	if (!x.done) {
+		char why[96];
+
+		if (timed_out)
+			snprintf(why, sizeof(why), " within %d ms",
+				 LC_REQUEST_TIMEOUT_MS);
+		else if (recv_err)
+			snprintf(why, sizeof(why), " after a receive failure (%s)",
+				 strerror(-recv_err));
+		else if (x.stale)
+			snprintf(why, sizeof(why),
+				 " among %u datagrams of earlier requests",
+				 dgrams);
+		else
+			snprintf(why, sizeof(why), ": the socket has nothing to read");
+		err = lc_error_set(ctx, -EIO,
+				   "%s: %s: no acknowledgement from the kernel%s; the netlink socket is out of step: close the context and open a new one",
+				   op->name, strerror(EIO), why);
+		goto out_put;
+	}
+	if (recv_err) {
+		err = lc_error_set(ctx, recv_err,
+				   "%s: cannot receive the reply: %s (the answer may be incomplete; the socket is in step, retry)",
+				   op->name, strerror(-recv_err));
+		goto out_put;
 	}
 
 	if (x.failed) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <linux/linmap.h>
+#include <netlink/errno.h>
 #include <netlink/genl/genl.h>
 
 #include "fake-kernel.h"
@@ -101,6 +102,52 @@ static void answer_nothing(const struct nlmsghdr *req, void *arg)
 {
 	(void)req;
 	(void)arg;
+}
+
+/*
+ * The first answer is broken by a receive failure (a socket overrun)
+ * between its reply and its ack; the later ones are whole.  Every reply
+ * carries the number of its request as its granule, so a request that
+ * reads an earlier one's reply is seen.
+ */
+static void answer_with_reply_recv_error_ack(const struct nlmsghdr *req,
+					     void *arg)
+{
+	int *calls = arg;
+	struct nl_msg *msg = caps_reply(req, true);
+	struct nlattr *granule = nlmsg_find_attr(nlmsg_hdr(msg),
+						 GENL_HDRLEN,
+						 LINMAP_A_CAPS_GRANULE);
+
+	*(uint32_t *)nla_data(granule) = (uint32_t)++*calls;
+	fk_queue(msg, false);
+	if (*calls == 1)
+		fk_queue_recv_error(-NLE_NOMEM, ENOBUFS);
+	fk_queue(fk_error_new(req, 0, true, NULL), false);
+}
+
+/* Leftovers of an abandoned exchange (sequence - 1) before the answer. */
+static void answer_after_stale_messages(const struct nlmsghdr *req, void *arg)
+{
+	struct nlmsghdr old = *req;
+	int *stale = arg, i;
+
+	old.nlmsg_seq--;
+	for (i = 0; i < *stale; i++) {
+		fk_queue(caps_reply(&old, false), false);
+		fk_queue(fk_error_new(&old, 0, true, NULL), true);
+	}
+	fk_queue(caps_reply(req, true), false);
+	fk_queue(fk_error_new(req, 0, true, NULL), false);
+}
+
+/* A well-formed get-caps reply answering get-stats. */
+static void answer_with_the_wrong_command(const struct nlmsghdr *req,
+					  void *arg)
+{
+	(void)arg;
+	fk_queue(caps_reply(req, true), false);
+	fk_queue(fk_error_new(req, 0, true, NULL), false);
 }
 
 static struct lc_ctx *fake_ctx(fk_responder responder, void *arg)
@@ -217,6 +264,64 @@ static void test_silent_socket_is_an_io_error(void)
 
 	CHECK_INT(lc_get_caps(ctx, &caps), -EIO);
 	CHECK_CONTAINS(lc_strerror(ctx), "get-caps: ");
+	lc_close(ctx);
+}
+
+static void test_receive_failure_before_the_ack_keeps_the_socket_in_step(void)
+{
+	int calls = 0;
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_recv_error_ack, &calls);
+	struct lc_caps caps;
+
+	CHECK_INT(lc_get_caps(ctx, &caps), -ENOBUFS);
+	CHECK_CONTAINS(lc_strerror(ctx), "get-caps: cannot receive the reply: ");
+	/* The ack of the failed request was read, not left queued ... */
+	CHECK_INT(fk_pending(), 0);
+	/* ... so each later request reads its own reply and ack. */
+	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_STR(lc_strerror(ctx), "");
+	CHECK_U64(caps.granule, 2);
+	CHECK_INT(fk_pending(), 0);
+	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_U64(caps.granule, 3);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+static void test_messages_of_an_earlier_request_are_skipped(void)
+{
+	int stale = 2;
+	struct lc_ctx *ctx = fake_ctx(answer_after_stale_messages, &stale);
+	struct lc_caps caps;
+
+	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_STR(lc_strerror(ctx), "");
+	CHECK_U64(caps.ram_bytes, UINT64_C(1) << 31);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+static void test_no_ack_among_too_many_stale_datagrams_is_bounded(void)
+{
+	int stale = LC_REQUEST_DGRAMS_MAX + 2;
+	struct lc_ctx *ctx = fake_ctx(answer_after_stale_messages, &stale);
+	struct lc_caps caps;
+
+	CHECK_INT(lc_get_caps(ctx, &caps), -EIO);
+	CHECK_CONTAINS(lc_strerror(ctx), "get-caps: ");
+	CHECK_CONTAINS(lc_strerror(ctx), "out of step");
+	lc_close(ctx);
+}
+
+static void test_reply_for_another_command_is_a_protocol_error(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_the_wrong_command, NULL);
+	struct lc_stats stats;
+
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats), -EPROTO);
+	CHECK_CONTAINS(lc_strerror(ctx), "get-stats: ");
+	CHECK_CONTAINS(lc_strerror(ctx), "answered with command");
+	CHECK_INT(fk_pending(), 0);
 	lc_close(ctx);
 }
 
@@ -440,6 +545,10 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_bad_reply_still_consumes_the_ack),
 	TAP_TEST(test_ack_without_reply_is_a_protocol_error),
 	TAP_TEST(test_silent_socket_is_an_io_error),
+	TAP_TEST(test_receive_failure_before_the_ack_keeps_the_socket_in_step),
+	TAP_TEST(test_messages_of_an_earlier_request_are_skipped),
+	TAP_TEST(test_no_ack_among_too_many_stale_datagrams_is_bounded),
+	TAP_TEST(test_reply_for_another_command_is_a_protocol_error),
 	TAP_TEST(test_collapse_with_budget_returns_the_cursor),
 	TAP_TEST(test_collapse_all_follows_the_cursor_to_the_end),
 	TAP_TEST(test_collapse_all_without_budget_is_one_request),
