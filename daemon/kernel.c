@@ -109,11 +109,44 @@ bool kernel_probe(struct kernel *k, struct policy *p, uint64_t now)
 	return true;
 }
 
+/*
+ * After these failures of a request the socket may be out of step with the
+ * kernel (an ack that never came, a reply or an ack lost to an overrun):
+ * a fresh socket is the only sure way back.  Returns false when the family
+ * cannot be opened again (then degraded).
+ */
+static bool kernel_reopen_after(struct kernel *k, struct policy *p,
+				uint64_t now, int err)
+{
+	char reason[POLICY_REASON_MAX];
+	int ret;
+
+	if (err != -EIO && err != -EPROTO && err != -ENOBUFS)
+		return true;
+	lc_close(k->ctx);
+	k->ctx = NULL;
+	ret = k->openers->open(&k->ctx);
+	if (ret) {
+		snprintf(reason, sizeof(reason),
+			 "cannot reopen the linmap socket after a failed request: %s",
+			 lc_strerror(NULL));
+		log_err("%s", reason);
+		kernel_degraded(k, p, now, reason);
+		return false;
+	}
+	log_notice("reopened the linmap request socket after: %s",
+		   k->last_error);
+	return true;
+}
+
 void kernel_get_stats(struct kernel *k, struct policy *p, uint64_t now)
 {
-	if (lc_get_stats(k->ctx, NULL, &k->stats) < 0) {
+	int err = lc_get_stats(k->ctx, NULL, &k->stats);
+
+	if (err < 0) {
 		kernel_error(k, "%s", lc_strerror(k->ctx));
-		policy_on_stats_failed(p, now);
+		if (kernel_reopen_after(k, p, now, err))
+			policy_on_stats_failed(p, now);
 		return;
 	}
 	k->has_stats = true;
@@ -152,7 +185,8 @@ void kernel_collapse_step(struct kernel *k, struct policy *p, uint64_t now,
 			kernel_close(k);
 			kernel_say_degraded(k, k->last_error);
 		}
-		policy_on_step_failed(p, now, err, k->last_error);
+		if (kernel_reopen_after(k, p, now, err))
+			policy_on_step_failed(p, now, err, k->last_error);
 		return;
 	}
 	policy_on_step(p, now, &result);

@@ -31,6 +31,8 @@ struct fake_linmap {
 	int collapse_error;		/* refuse collapse with this ... */
 	const char *collapse_extack;	/* ... and this message */
 	int collapses;			/* collapse requests seen */
+	int silent_stats;		/* get-stats answered with nothing */
+	int opens;			/* request sockets opened */
 	bool ranged[16];
 	uint64_t starts[16], ends[16], budgets[16];
 };
@@ -123,6 +125,10 @@ static void answer(const struct nlmsghdr *req, void *arg)
 		answer_caps(req);
 		break;
 	case LINMAP_CMD_GET_STATS:
+		if (fake.silent_stats) {
+			fake.silent_stats--;
+			return;		/* no reply, no ack */
+		}
 		answer_stats(req);
 		break;
 	case LINMAP_CMD_COLLAPSE:
@@ -138,6 +144,7 @@ static void answer(const struct nlmsghdr *req, void *arg)
 
 static int fake_open(struct lc_ctx **ctx)
 {
+	fake.opens++;
 	*ctx = lc_ctx_new(fk_sock_new(answer, NULL), FK_FAMILY);
 	return *ctx ? 0 : -ENOMEM;
 }
@@ -341,12 +348,40 @@ static void test_split_and_lost_events_reach_the_policy(void)
 	kernel_close(&k);
 }
 
+static void test_request_without_ack_reopens_the_socket(void)
+{
+	struct kernel k;
+	struct policy p;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.leaves = fake.ideal = 1000;
+	fake.silent_stats = 1;
+	start(&k, &p, &fake_openers);
+	CHECK_INT(p.state, POLICY_IDLE);
+	CHECK_INT(fake.opens, 1);
+	/* get-stats gets no ack: -EIO, and the socket is replaced. */
+	CHECK_INT(run_tick(&k, &p, SEC(1)), POLICY_ACT_GET_STATS);
+	CHECK_CONTAINS(k.last_error, "get-stats: ");
+	CHECK_CONTAINS(k.last_error, "out of step");
+	CHECK_INT(fake.opens, 2);
+	CHECK(k.ctx != NULL);
+	CHECK_INT(p.state, POLICY_IDLE);
+	/* The next request goes through the new socket. */
+	policy_on_lost_events(&p, SEC(2));
+	CHECK_INT(run_tick(&k, &p, SEC(2)), POLICY_ACT_GET_STATS);
+	CHECK(k.has_stats);
+	CHECK_U64(k.stats.leaves[LC_LEVEL_PTE], 1000);
+	CHECK_INT(fake.opens, 2);
+	kernel_close(&k);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_kernel_without_family_is_degraded_with_reason),
 	TAP_TEST(test_system_without_bbml3_is_degraded_with_kernel_reason),
 	TAP_TEST(test_collapse_steps_send_budget_and_kernel_cursor),
 	TAP_TEST(test_refused_collapse_degrades_with_extack),
 	TAP_TEST(test_split_and_lost_events_reach_the_policy),
+	TAP_TEST(test_request_without_ack_reopens_the_socket),
 };
 
 int main(void)
