@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -372,6 +373,7 @@ static const char usage_text[] =
 	"  -c, --config FILE   configuration file (default " CONFIG_DEFAULT_PATH ";\n"
 	"                      a missing default file means the defaults)\n"
 	"      --check-config  validate the configuration and exit: 0 valid, 1 not\n"
+	"                      (when starting, an invalid one exits with 78)\n"
 	"  -v, --verbose       log debug messages too\n"
 	"  -h, --help          show this help and exit\n"
 	"  -V, --version       show the version and exit\n"
@@ -454,9 +456,15 @@ int main(int argc, char **argv)
 		return ret < 0 ? 1 : 0;
 	}
 	if (ret < 0) {
-		log_err("%s", err);
+		/*
+		 * EX_CONFIG: a restart cannot fix the file, and the unit says
+		 * RestartPreventExitStatus=78.  Only running out of memory
+		 * is worth another try.
+		 */
+		log_err("%s; not starting: fix the file (collapsed --check-config), then systemctl restart collapsed",
+			err);
 		free(d);
-		return 1;
+		return ret == -ENOMEM ? 1 : EX_CONFIG;
 	}
 
 	d->started = now_ns(CLOCK_MONOTONIC);

@@ -294,6 +294,35 @@ static void test_check_config_exits_0_valid_1_invalid(void)
 	CHECK_INT(run_collapsed("--bogus", NULL, NULL, out, sizeof(out)), 2);
 }
 
+static void test_bad_configuration_at_start_exits_78_not_restarted(void)
+{
+	char out[2048], unit[4096];
+	FILE *f;
+	size_t n;
+
+	if (!collapsed) {
+		SKIP("no collapsed binary given");
+		return;
+	}
+	write_conf("[collapse]\nquiet_period = soon\n");
+	CHECK_INT(run_collapsed("-c", path, NULL, out, sizeof(out)), 78);
+	CHECK_CONTAINS(out, ":2: [collapse] quiet_period: ");
+	unlink(path);
+	CHECK_INT(run_collapsed("-c", "/nonexistent.conf", NULL, out,
+				sizeof(out)), 78);
+	CHECK_CONTAINS(out, "/nonexistent.conf: cannot read the configuration");
+
+	/* ... and the unit does not restart on it. */
+	f = fopen(SOURCE_DIR "/systemd/collapsed.service.in", "re");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = fread(unit, 1, sizeof(unit) - 1, f);
+	unit[n] = '\0';
+	fclose(f);
+	CHECK_CONTAINS(unit, "\nRestartPreventExitStatus=78\n");
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_missing_default_file_means_defaults),
 	TAP_TEST(test_missing_explicit_file_is_an_error),
@@ -309,6 +338,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_failed_reload_keeps_configuration_in_force),
 	TAP_TEST(test_durations_parse_and_format),
 	TAP_TEST(test_check_config_exits_0_valid_1_invalid),
+	TAP_TEST(test_bad_configuration_at_start_exits_78_not_restarted),
 };
 
 int main(int argc, char **argv)
