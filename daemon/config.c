@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * collapsed.conf parser.  inih does the ini syntax; this file knows the
- * keys.  inih calls the handler once per "key = value"; a handler that
+ * collapsed.conf parser.  inih does the ini syntax (with indentation and
+ * '#' comments made to behave as collapsed.conf(5) says, in the reader
+ * below); this file knows the keys.  inih calls the handler once per "key = value"; a handler that
  * returns 0 makes the parse fail with that line number.  inih does not pass
  * the line number to the handler (Debian builds it without
  * INI_HANDLER_LINENO), so the file is fed through ini_parse_stream() with a
@@ -84,6 +85,9 @@ struct config_parse {
 	FILE *file;
 	int line;			/* of the text inih is looking at */
 	int next_line;
+	bool at_line_start;		/* the reader's state within a line */
+	bool prev_blank;
+	bool in_comment;
 	int key_line[CONFIG_NR_KEYS];	/* where each key was set, 0 = not */
 	struct collapsed_config cfg;
 	char *err;			/* the first error only */
@@ -91,15 +95,66 @@ struct config_parse {
 	bool failed;
 };
 
-/* fgets() that keeps count of the lines (a long line arrives in pieces). */
+static bool config_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * fgets() that keeps count of the lines (a long line arrives in pieces)
+ * and gives inih each line in the syntax collapsed.conf(5) documents,
+ * which Debian's inih, built with its defaults, does not follow:
+ * - Indentation is ignored.  inih takes an indented line after a key as a
+ *   continuation of that key (INI_ALLOW_MULTILINE), so "  budget = 8"
+ *   under "quiet_period = 5s" would set quiet_period twice.  Leading
+ *   blanks are removed here, so inih never sees a continuation.
+ * - '#' starts a comment at the start of a line or after a blank, as ';'
+ *   does (inih's INI_INLINE_COMMENT_PREFIXES is ";" only).  The rest of
+ *   the line is dropped here; a '#' inside a word ("/run/a#b") stays.
+ * Only blanks and comments are removed, so what inih parses, and the line
+ * numbers in errors, are those of the file.
+ */
 static char *config_reader(char *str, int num, void *stream)
 {
 	struct config_parse *p = stream;
 	char *ret = fgets(str, num, p->file);
+	bool newline, prev_blank;
+	size_t skip, i;
 
 	p->line = p->next_line;
-	if (ret && strchr(str, '\n'))
+	if (!ret)
+		return NULL;
+	newline = strchr(str, '\n') != NULL;
+	if (newline)
 		p->next_line++;
+
+	if (p->in_comment) {
+		/* The rest of a line whose comment began in an earlier piece. */
+		str[0] = '\0';
+	} else {
+		if (p->at_line_start) {
+			for (skip = 0; config_blank(str[skip]); skip++)
+				;
+			memmove(str, str + skip, strlen(str + skip) + 1);
+		}
+		prev_blank = p->at_line_start || p->prev_blank;
+		for (i = 0; str[i]; i++) {
+			if (str[i] == '#' && prev_blank) {
+				str[i] = '\0';
+				p->in_comment = !newline;
+				break;
+			}
+			prev_blank = config_blank(str[i]);
+		}
+		p->prev_blank = prev_blank;
+		/* A piece of nothing but blanks: the line has not begun yet. */
+		p->at_line_start = p->at_line_start && !str[0];
+	}
+	if (newline) {
+		p->at_line_start = true;
+		p->in_comment = false;
+		p->prev_blank = false;
+	}
 	return ret;
 }
 
@@ -306,6 +361,7 @@ int config_load(const char *path, bool missing_ok,
 	}
 	p->path = path;
 	p->next_line = 1;
+	p->at_line_start = true;
 	p->err = err;
 	p->err_size = err_size;
 	config_defaults(&p->cfg);

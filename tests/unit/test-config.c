@@ -198,6 +198,65 @@ static void test_key_set_twice_is_an_error(void)
 		    "[collapse] budget: set twice (first on line 2)");
 }
 
+static void test_indented_keys_are_keys_not_continuations(void)
+{
+	struct collapsed_config cfg;
+	char err[CONFIG_ERROR_MAX];
+
+	write_conf("[collapse]\n"
+		   "quiet_period = 7s\n"
+		   "    budget = 8\n"
+		   "\tmin_gain = 9\n"
+		   "  [status]\n"
+		   "  socket_mode = 0600\n");
+	CHECK_INT(config_load(path, false, &cfg, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_U64(cfg.quiet_period, 7 * NSEC_PER_SEC);
+	CHECK_U64(cfg.budget, 8);
+	CHECK_U64(cfg.min_gain, 9);
+	CHECK_INT(cfg.socket_mode, 0600);
+	unlink(path);
+	/* An indented key is still checked, on its own line. */
+	check_error("[collapse]\nbudget = 8\n  budget = 9\n", 3,
+		    "[collapse] budget: set twice (first on line 2)");
+	check_error("[collapse]\nbudget = 8\n  min_gain = lots\n", 3,
+		    "[collapse] min_gain: 'lots' is not a number");
+}
+
+static void test_hash_after_a_blank_starts_a_comment(void)
+{
+	struct collapsed_config cfg;
+	char err[CONFIG_ERROR_MAX];
+
+	write_conf("# a comment line\n"
+		   "[collapse]   # the policy\n"
+		   "budget = 8 # page-table pages\n"
+		   "min_gain = 9\t#tab before it\n"
+		   "quiet_period = 7s ; as ';' does\n"
+		   "   # an indented comment line\n"
+		   "[status]\n"
+		   "socket = /run/a#b.sock #not part of the path\n");
+	CHECK_INT(config_load(path, false, &cfg, err, sizeof(err)), 0);
+	CHECK_STR(err, "");
+	CHECK_U64(cfg.budget, 8);
+	CHECK_U64(cfg.min_gain, 9);
+	CHECK_U64(cfg.quiet_period, 7 * NSEC_PER_SEC);
+	CHECK_STR(cfg.socket_path, "/run/a#b.sock");
+	unlink(path);
+	/* A comment longer than inih's line buffer is dropped whole. */
+	{
+		char text[1024];
+
+		snprintf(text, sizeof(text), "[collapse]\nbudget = 8 # %0600d\nbudget = 9\n", 0);
+		check_error(text, 3, "[collapse] budget: set twice (first on line 2)");
+	}
+	/* Errors after comments still name their own line. */
+	check_error("# one\n[collapse] # two\nbudget = 8 # three\nbudget = x # four\n",
+		    4, "[collapse] budget: set twice (first on line 3)");
+	check_error("[collapse]\nbudget = # nothing but a comment\n", 2,
+		    "[collapse] budget: '' is not a number");
+}
+
 static void test_syntax_error_is_located(void)
 {
 	check_error("[collapse]\nbudget = 1\nthis is not ini\n", 3,
@@ -335,6 +394,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_bad_status_keys_are_named),
 	TAP_TEST(test_key_set_twice_is_an_error),
 	TAP_TEST(test_syntax_error_is_located),
+	TAP_TEST(test_indented_keys_are_keys_not_continuations),
+	TAP_TEST(test_hash_after_a_blank_starts_a_comment),
 	TAP_TEST(test_failed_reload_keeps_configuration_in_force),
 	TAP_TEST(test_durations_parse_and_format),
 	TAP_TEST(test_check_config_exits_0_valid_1_invalid),
