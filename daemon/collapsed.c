@@ -90,7 +90,7 @@ static void set_last_error(struct daemon *d, const char *fmt, ...)
 
 /* ---- status ---- */
 
-static char *daemon_status_doc(void *arg)
+static char *daemon_status_doc(void *arg, bool root_peer)
 {
 	struct daemon *d = arg;
 	struct status_view view = {
@@ -104,6 +104,7 @@ static char *daemon_status_doc(void *arg)
 		.now = now_ns(CLOCK_MONOTONIC),
 		.now_real = (double)now_ns(CLOCK_REALTIME) / NSEC_PER_SEC,
 		.started = d->started,
+		.show_addresses = root_peer,
 	};
 
 	return status_json(&view);
@@ -406,6 +407,7 @@ int main(int argc, char **argv)
 	kernel_init(&d->kernel, NULL);
 	d->epfd = d->timerfd = d->sigfd = -1;
 	d->status.listen_fd = -1;
+	d->status.lock_fd = -1;
 	for (c = 0; c < STATUS_CLIENTS_MAX; c++)
 		d->status.clients[c].fd = -1;
 

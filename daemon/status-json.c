@@ -5,6 +5,7 @@
  * round counters above 2^53); times are seconds as JSON numbers (monotonic
  * deadlines relative to now, past events as Unix times).
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +36,44 @@ static void add_string_or_null(cJSON *obj, const char *key, const char *s)
 		cJSON_AddStringToObject(obj, key, s);
 	else
 		cJSON_AddNullToObject(obj, key);
+}
+
+/*
+ * @s with every hexadecimal number ("0x40000000": physical addresses in the
+ * kernel's and libcollapse's messages) replaced by STATUS_ADDRESS_HIDDEN.
+ */
+void status_hide_addresses(char *dst, size_t size, const char *s)
+{
+	size_t len = 0, n;
+
+	if (!size)
+		return;
+	while (*s && len + 1 < size) {
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') &&
+		    isxdigit((unsigned char)s[2])) {
+			for (s += 2; isxdigit((unsigned char)*s); s++)
+				;
+			n = snprintf(dst + len, size - len, "%s",
+				     STATUS_ADDRESS_HIDDEN);
+			len = n < size - len ? len + n : size - 1;
+			continue;
+		}
+		dst[len++] = *s++;
+	}
+	dst[len] = '\0';
+}
+
+/* A text that may hold addresses: as is for root, hidden for others. */
+static void add_text(cJSON *obj, const char *key, const char *s,
+		     const struct status_view *v)
+{
+	char hidden[1024];
+
+	if (s && *s && !v->show_addresses) {
+		status_hide_addresses(hidden, sizeof(hidden), s);
+		s = hidden;
+	}
+	add_string_or_null(obj, key, s);
 }
 
 static void add_duration(cJSON *obj, const char *key, uint64_t ns)
@@ -91,7 +130,8 @@ static void add_policy(cJSON *root, const struct status_view *v)
 					unix_time(v, p->last_split));
 	else
 		cJSON_AddNullToObject(obj, "last_split");
-	if (p->state == POLICY_COLLAPSING && p->has_cursor)
+	/* A physical address: root only (null for others). */
+	if (p->state == POLICY_COLLAPSING && p->has_cursor && v->show_addresses)
 		add_u64(obj, "cursor", p->cursor);
 	else
 		cJSON_AddNullToObject(obj, "cursor");
@@ -240,11 +280,11 @@ char *status_json(const struct status_view *v)
 	cJSON_AddStringToObject(root, "version", v->version);
 	cJSON_AddStringToObject(root, "state", policy_state_name(p));
 	if (p->state == POLICY_DEGRADED)
-		add_string_or_null(root, "degraded_reason", p->degraded_reason);
+		add_text(root, "degraded_reason", p->degraded_reason, v);
 	else
 		cJSON_AddNullToObject(root, "degraded_reason");
 	status_text(line, sizeof(line), p);
-	cJSON_AddStringToObject(root, "status", line);
+	add_text(root, "status", line, v);
 	add_policy(root, v);
 	add_last_collapse(root, v);
 	add_totals(root, v);
@@ -254,7 +294,7 @@ char *status_json(const struct status_view *v)
 		add_stats(kernel, v->stats);
 	}
 	add_config(root, v);
-	add_string_or_null(root, "last_error", v->last_error);
+	add_text(root, "last_error", v->last_error, v);
 	add_u64(root, "events_lost", p->lost_events);
 
 	text = cJSON_PrintUnformatted(root);

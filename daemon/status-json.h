@@ -9,6 +9,7 @@
 #define COLLAPSED_STATUS_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <libcollapse.h>
@@ -30,7 +31,19 @@ struct status_view {
 	uint64_t now;				/* CLOCK_MONOTONIC ns */
 	double now_real;			/* CLOCK_REALTIME s, same instant */
 	uint64_t started;			/* CLOCK_MONOTONIC ns */
+	/*
+	 * The peer is root: physical addresses (the policy's cursor, the
+	 * addresses in last_error and degraded_reason) are shown.  Others
+	 * get null and STATUS_ADDRESS_HIDDEN: the physical memory layout is
+	 * what /proc/iomem hides from them too.
+	 */
+	bool show_addresses;
 };
+
+#define STATUS_ADDRESS_HIDDEN	"(address hidden)"
+
+/* @s with every 0x... number replaced by STATUS_ADDRESS_HIDDEN. */
+void status_hide_addresses(char *dst, size_t size, const char *s);
 
 /* The document as a NUL-terminated string (free() it), NULL on ENOMEM. */
 char *status_json(const struct status_view *view);

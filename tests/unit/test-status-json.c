@@ -54,6 +54,8 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	policy_on_stats(p, SEC(100), stats);
 }
 
+static bool as_root = true;	/* the peer the document is built for */
+
 static cJSON *document(const struct policy *p, const struct lc_caps *c,
 		       const struct lc_stats *s, const char *last_error,
 		       char **text)
@@ -69,6 +71,7 @@ static cJSON *document(const struct policy *p, const struct lc_caps *c,
 		.now = SEC(160),
 		.now_real = 1700000000.0,
 		.started = SEC(1),
+		.show_addresses = as_root,
 	};
 	cJSON *doc;
 
@@ -244,12 +247,53 @@ static void test_collapsing_document_shows_the_cursor(void)
 	free(text);
 }
 
+static void test_addresses_are_for_root_only(void)
+{
+	const char *error = "collapse: Invalid argument: range start 0x40001000 is not aligned (next 0XFFF0)";
+	struct lc_collapse_result r = { 0 };
+	struct lc_stats stats;
+	struct policy p;
+	char *text;
+	cJSON *doc;
+
+	collapsed_once(&p, &stats);
+	stats.leaves[LC_LEVEL_PTE] = 5000;
+	policy_on_split(&p, SEC(150), 1);
+	policy_tick(&p, SEC(160));
+	policy_on_stats(&p, SEC(160), &stats);
+	CHECK_INT(policy_tick(&p, SEC(160)).kind, POLICY_ACT_COLLAPSE);
+	r.has_range = true;
+	r.end = 4ULL << 30;
+	r.has_next = true;
+	r.next = 0x40001000;
+	policy_on_step(&p, SEC(160), &r);
+
+	as_root = false;
+	doc = document(&p, &caps, &stats, error, &text);
+	as_root = true;
+	CHECK_STR(get(doc, "state")->valuestring, "collapsing");
+	CHECK(cJSON_IsNull(get(get(doc, "policy"), "cursor")));
+	CHECK_STR(get(doc, "last_error")->valuestring,
+		  "collapse: Invalid argument: range start (address hidden) is not aligned (next (address hidden))");
+	CHECK(!strstr(text, "40001000"));
+	CHECK(!strstr(text, "1073745920"));	/* 0x40001000 in decimal */
+	cJSON_Delete(doc);
+	free(text);
+
+	doc = document(&p, &caps, &stats, error, &text);
+	CHECK_INT(get(get(doc, "policy"), "cursor")->valuedouble, 0x40001000);
+	CHECK_STR(get(doc, "last_error")->valuestring, error);
+	cJSON_Delete(doc);
+	free(text);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_document_has_schema_and_version),
 	TAP_TEST(test_every_top_level_key_has_its_type),
 	TAP_TEST(test_policy_and_collapse_values_are_reported),
 	TAP_TEST(test_degraded_document_says_why),
 	TAP_TEST(test_collapsing_document_shows_the_cursor),
+	TAP_TEST(test_addresses_are_for_root_only),
 };
 
 int main(void)

@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -80,8 +82,11 @@ static char *read_all(int fd)
 	return buf;
 }
 
-static char *doc_fixed(void *arg)
+static int doc_root_peer = -1;	/* what the last document was built for */
+
+static char *doc_fixed(void *arg, bool root_peer)
 {
+	doc_root_peer = root_peer;
 	return strdup(arg);
 }
 
@@ -127,9 +132,12 @@ static void test_socket_serves_one_document_and_closes(void)
 
 	fd = connect_to(cfg.socket_path);
 	CHECK(fd >= 0);
+	doc_root_peer = -1;
 	status_socket_accept(&s, 0, doc_fixed, (char *)"{\"schema\":1}");
 	got = read_all(fd);
 	CHECK_STR(got, "{\"schema\":1}");
+	/* Addresses are for root only: the document knows who asks. */
+	CHECK_INT(doc_root_peer, geteuid() == 0);
 	free(got);
 	close(fd);
 	CHECK_U64(status_socket_deadline(&s), STATUS_NO_DEADLINE);
@@ -176,6 +184,128 @@ static void test_stale_socket_is_replaced_live_one_refused(void)
 	remove_dir();
 }
 
+static void test_socket_directory_must_be_safe(void)
+{
+	struct collapsed_config cfg;
+	struct status_socket s;
+	char err[512], real[96], link[96];
+	int epfd;
+
+	make_dir();
+	config_defaults(&cfg);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+
+	/* Writable by others: they could swap the socket. */
+	snprintf(real, sizeof(real), "%s/open", dir);
+	CHECK_INT(mkdir(real, 0755), 0);
+	CHECK_INT(chmod(real, 0777), 0);
+	snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s/status.sock", real);
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)),
+		  -EPERM);
+	CHECK_CONTAINS(err, "is writable by other users");
+	CHECK(access(cfg.socket_path, F_OK) < 0);
+	CHECK_INT(chmod(real, 0775), 0);
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)),
+		  -EPERM);
+
+	/* A symlink for the directory is not followed. */
+	CHECK_INT(chmod(real, 0755), 0);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	CHECK_INT(symlink(real, link), 0);
+	snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s/status.sock", link);
+	CHECK(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)) < 0);
+	CHECK_CONTAINS(err, "a symlink is not accepted");
+	snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s/status.sock", real);
+	CHECK(access(cfg.socket_path, F_OK) < 0);
+
+	/* The safe directory itself is fine. */
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)), 0);
+	status_socket_close(&s);
+	close(epfd);
+	remove_dir();
+}
+
+static void test_stale_socket_is_not_replaced_under_another_lock(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct collapsed_config cfg;
+	struct status_socket s;
+	char err[512], lock[128];
+	struct stat before, after;
+	int epfd, fd, lfd;
+
+	make_dir();
+	config_defaults(&cfg);
+	snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s/status.sock", dir);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", cfg.socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK_INT(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
+	close(fd);
+	CHECK_INT(stat(cfg.socket_path, &before), 0);
+	/* Another daemon between its check and its bind holds the lock. */
+	snprintf(lock, sizeof(lock), "%s.lock", cfg.socket_path);
+	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	CHECK_INT(flock(lfd, LOCK_EX), 0);
+
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)),
+		  -EADDRINUSE);
+	CHECK_CONTAINS(err, "is collapsed already running?");
+	CHECK_INT(stat(cfg.socket_path, &after), 0);
+	CHECK_U64(after.st_ino, before.st_ino);	/* not removed, not rebound */
+	close(lfd);
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)), 0);
+	status_socket_close(&s);
+	close(epfd);
+	remove_dir();
+}
+
+static void test_out_of_descriptors_pauses_accepting(void)
+{
+	struct collapsed_config cfg;
+	struct status_socket s;
+	struct epoll_event ev;
+	struct rlimit old, low;
+	char err[256], *got;
+	int epfd, fd, probe;
+
+	make_dir();
+	config_defaults(&cfg);
+	snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s/status.sock", dir);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)), 0);
+	fd = connect_to(cfg.socket_path);
+	CHECK(fd >= 0);
+
+	/* No descriptor left for accept4(). */
+	CHECK_INT(getrlimit(RLIMIT_NOFILE, &old), 0);
+	probe = dup(0);
+	close(probe);
+	low = old;
+	low.rlim_cur = (rlim_t)probe;
+	CHECK_INT(setrlimit(RLIMIT_NOFILE, &low), 0);
+	CHECK_INT(epoll_wait(epfd, &ev, 1, 0), 1);
+	status_socket_accept(&s, 1000, doc_fixed, (char *)"{}");
+	/* The pending client does not wake the loop again and again ... */
+	CHECK_INT(epoll_wait(epfd, &ev, 1, 0), 0);
+	CHECK_U64(status_socket_deadline(&s), 1000 + STATUS_ACCEPT_PAUSE);
+	CHECK_INT(setrlimit(RLIMIT_NOFILE, &old), 0);
+	status_socket_expire(&s, 1000 + STATUS_ACCEPT_PAUSE - 1);
+	CHECK_INT(epoll_wait(epfd, &ev, 1, 0), 0);
+	/* ... and is served once the pause is over. */
+	status_socket_expire(&s, 1000 + STATUS_ACCEPT_PAUSE);
+	CHECK_U64(status_socket_deadline(&s), STATUS_NO_DEADLINE);
+	CHECK_INT(epoll_wait(epfd, &ev, 1, 0), 1);
+	status_socket_accept(&s, 2000, doc_fixed, (char *)"{\"late\":1}");
+	got = read_all(fd);
+	CHECK_STR(got, "{\"late\":1}");
+	free(got);
+	close(fd);
+	status_socket_close(&s);
+	close(epfd);
+	remove_dir();
+}
+
 static void test_slow_client_is_dropped_at_its_deadline(void)
 {
 	struct collapsed_config cfg;
@@ -207,13 +337,18 @@ static void test_slow_client_is_dropped_at_its_deadline(void)
 	remove_dir();
 }
 
-static void test_stranger_is_refused_without_data(void)
+#define SEC(n)		((uint64_t)(n) * 1000000000ULL)
+#define STRANGER_TRIES	5
+
+static void test_stranger_is_refused_without_data_and_logged_rarely(void)
 {
 	struct collapsed_config cfg;
 	struct status_socket s;
 	struct pollfd pfd;
-	char err[256];
-	int epfd, status;
+	char err[256], text[4096], *at;
+	int epfd, status, saved_stderr, i, lines, go[2];
+	FILE *log;
+	size_t n;
 	pid_t pid;
 
 	if (geteuid() != 0) {
@@ -228,29 +363,66 @@ static void test_stranger_is_refused_without_data(void)
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	CHECK_INT(status_socket_open(&s, &cfg, epfd, 10, err, sizeof(err)), 0);
 
+	if (pipe(go) < 0)
+		abort();
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		int fd, empty;
-		char *got;
+		char *got, c;
 
 		if (setgid(65534) < 0 || setuid(65534) < 0)
 			_exit(3);
-		fd = connect_to(cfg.socket_path);
-		if (fd < 0)
-			_exit(4);
-		got = read_all(fd);
-		empty = !got[0];
-		free(got);
-		_exit(empty ? 0 : 1);
+		close(go[1]);
+		for (i = 0; i < STRANGER_TRIES; i++) {
+			/* The last one only when the parent has moved its clock. */
+			if (i == STRANGER_TRIES - 1 && read(go[0], &c, 1) != 1)
+				_exit(5);
+			fd = connect_to(cfg.socket_path);
+			if (fd < 0)
+				_exit(4);
+			got = read_all(fd);
+			empty = !got[0];
+			free(got);
+			close(fd);
+			if (!empty)
+				_exit(1);
+		}
+		_exit(0);
 	}
+	/* Refusals are logged once per interval, with a count of the rest. */
+	log = tmpfile();
+	saved_stderr = dup(STDERR_FILENO);
+	dup2(fileno(log), STDERR_FILENO);
 	pfd.fd = s.listen_fd;
 	pfd.events = POLLIN;
+	close(go[0]);
+	/* One accept call may take several: count the refusals instead. */
+	for (i = 0; i < 50 && (!s.refused_logged ||
+			       1 + s.refused_quiet < STRANGER_TRIES - 1); i++)
+		if (poll(&pfd, 1, 100) == 1)
+			status_socket_accept(&s, SEC(1), doc_fixed,
+					     (char *)"{\"secret\":1}");
+	CHECK_INT(1 + s.refused_quiet, STRANGER_TRIES - 1);
+	if (write(go[1], "x", 1) != 1)
+		abort();
+	close(go[1]);
 	CHECK_INT(poll(&pfd, 1, 5000), 1);
-	status_socket_accept(&s, 0, doc_fixed, (char *)"{\"secret\":1}");
+	status_socket_accept(&s, SEC(1) + STATUS_REFUSED_LOG_INTERVAL,
+			     doc_fixed, (char *)"{\"secret\":1}");
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
 	CHECK_INT(waitpid(pid, &status, 0), pid);
 	CHECK(WIFEXITED(status));
 	CHECK_INT(WEXITSTATUS(status), 0);
+	rewind(log);
+	n = fread(text, 1, sizeof(text) - 1, log);
+	text[n] = '\0';
+	fclose(log);
+	for (lines = 0, at = text; (at = strstr(at, "refused uid 65534")); at++)
+		lines++;
+	CHECK_INT(lines, 2);
+	CHECK_CONTAINS(text, "(and 3 more refused since the last such line)");
 	status_socket_close(&s);
 	close(epfd);
 	remove_dir();
@@ -410,8 +582,11 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_root_self_and_group_members_are_allowed),
 	TAP_TEST(test_socket_serves_one_document_and_closes),
 	TAP_TEST(test_stale_socket_is_replaced_live_one_refused),
+	TAP_TEST(test_socket_directory_must_be_safe),
+	TAP_TEST(test_stale_socket_is_not_replaced_under_another_lock),
+	TAP_TEST(test_out_of_descriptors_pauses_accepting),
 	TAP_TEST(test_slow_client_is_dropped_at_its_deadline),
-	TAP_TEST(test_stranger_is_refused_without_data),
+	TAP_TEST(test_stranger_is_refused_without_data_and_logged_rarely),
 	TAP_TEST(test_socket_from_systemd_is_used_and_kept),
 	TAP_TEST(test_daemon_serves_status_reloads_and_stops),
 };
