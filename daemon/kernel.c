@@ -80,7 +80,7 @@ bool kernel_probe(struct kernel *k, struct policy *p, uint64_t now)
 		snprintf(reason, sizeof(reason), "%s", lc_strerror(NULL));
 		return kernel_degraded(k, p, now, reason);
 	}
-	err = lc_get_caps(k->ctx, &k->caps);
+	err = lc_get_caps(k->ctx, &k->caps, sizeof(k->caps));
 	if (err) {
 		snprintf(reason, sizeof(reason), "%s", lc_strerror(k->ctx));
 		return kernel_degraded(k, p, now, reason);
@@ -141,7 +141,7 @@ static bool kernel_reopen_after(struct kernel *k, struct policy *p,
 
 void kernel_get_stats(struct kernel *k, struct policy *p, uint64_t now)
 {
-	int err = lc_get_stats(k->ctx, NULL, &k->stats);
+	int err = lc_get_stats(k->ctx, NULL, &k->stats, sizeof(k->stats));
 
 	if (err < 0) {
 		kernel_error(k, "%s", lc_strerror(k->ctx));
@@ -175,7 +175,7 @@ void kernel_collapse_step(struct kernel *k, struct policy *p, uint64_t now,
 	uint64_t collapses = p->collapses;
 	int err;
 
-	err = lc_collapse(k->ctx, req, &result);
+	err = lc_collapse(k->ctx, req, sizeof(*req), &result, sizeof(result));
 	if (err < 0) {
 		kernel_error(k, "%s", lc_strerror(k->ctx));
 		if (err == -EPERM)
@@ -201,7 +201,7 @@ void kernel_read_events(struct kernel *k, struct policy *p, uint64_t now)
 
 	/* Bounded; epoll is level-triggered, so the rest comes next round. */
 	for (n = 0; n < KERNEL_EVENTS_PER_WAKEUP && k->evs; n++) {
-		ret = lc_events_read(k->evs, &ev);
+		ret = lc_events_read(k->evs, &ev, sizeof(ev));
 		if (ret == 0)
 			return;
 		if (ret == 1 && ev.type == LC_EVENT_SPLIT) {

@@ -76,14 +76,23 @@ int lc_caps_reply_parse(struct nl_msg *msg, struct lc_caps *caps,
 	return 0;
 }
 
-LC_EXPORT int lc_get_caps(struct lc_ctx *ctx, struct lc_caps *caps)
+LC_EXPORT int lc_get_caps(struct lc_ctx *ctx, struct lc_caps *caps,
+			  size_t caps_size)
 {
+	struct lc_caps c = { 0 };
 	struct nl_msg *req;
+	int err;
 
 	lc_error_clear(ctx);
+	err = lc_abi_check_size(ctx, lc_op_get_caps.name, "struct lc_caps",
+				caps_size, LC_CAPS_SIZE_VER1);
+	if (err)
+		return err;
 	req = lc_caps_request_build(ctx->family);
 	if (!req)
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
 				    lc_op_get_caps.name, strerror(ENOMEM));
-	return lc_request(ctx, &lc_op_get_caps, req, caps);
+	err = lc_request(ctx, &lc_op_get_caps, req, &c);
+	lc_abi_copy_out(caps, caps_size, &c, sizeof(c));
+	return err;
 }

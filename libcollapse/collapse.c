@@ -130,12 +130,15 @@ int lc_collapse_reply_parse(struct nl_msg *msg,
 					detail_size);
 }
 
-LC_EXPORT int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
-			  struct lc_collapse_result *result)
+/* One step, on the library's own structures. */
+static int lc_collapse_step(struct lc_ctx *ctx,
+			    const struct lc_collapse_req *req,
+			    struct lc_collapse_result *result)
 {
 	struct nl_msg *msg;
 
 	lc_error_clear(ctx);
+	memset(result, 0, sizeof(*result));
 	msg = lc_collapse_request_build(ctx->family, req);
 	if (!msg)
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
@@ -143,7 +146,7 @@ LC_EXPORT int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 	return lc_request(ctx, &lc_op_collapse, msg, result);
 }
 
-LC_EXPORT void lc_collapse_result_add(struct lc_collapse_result *sum,
+void lc_collapse_result_add(struct lc_collapse_result *sum,
 				      const struct lc_collapse_result *step,
 				      bool first)
 {
@@ -170,21 +173,59 @@ LC_EXPORT void lc_collapse_result_add(struct lc_collapse_result *sum,
 	sum->nsecs += step->nsecs;
 }
 
-LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
-			      const struct lc_collapse_req *req,
-			      struct lc_collapse_result *result)
+/* The caller's request and result sizes, checked; the request read in. */
+static int lc_collapse_args(struct lc_ctx *ctx,
+			    const struct lc_collapse_req *req, size_t req_size,
+			    struct lc_collapse_req *in, size_t result_size)
 {
-	struct lc_collapse_req step = { 0 };
+	const char *op = lc_op_collapse.name;
+	int err;
+
+	lc_error_clear(ctx);
+	if (req) {
+		err = lc_abi_check_size(ctx, op, "struct lc_collapse_req",
+					req_size, LC_COLLAPSE_REQ_SIZE_VER1);
+		if (err)
+			return err;
+	}
+	err = lc_abi_check_size(ctx, op, "struct lc_collapse_result",
+				result_size, LC_COLLAPSE_RESULT_SIZE_VER1);
+	if (err)
+		return err;
+	if (lc_abi_copy_in(in, sizeof(*in), req, req_size) < 0)
+		return lc_error_set(ctx, -E2BIG,
+				    "%s: %s: the request sets options this libcollapse does not know (it is older than the program's headers)",
+				    op, strerror(E2BIG));
+	return 0;
+}
+
+LC_EXPORT int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
+			  size_t req_size, struct lc_collapse_result *result,
+			  size_t result_size)
+{
+	struct lc_collapse_result r = { 0 };
+	struct lc_collapse_req in;
+	int err;
+
+	err = lc_collapse_args(ctx, req, req_size, &in, result_size);
+	if (err)
+		return err;
+	err = lc_collapse_step(ctx, &in, &r);
+	lc_abi_copy_out(result, result_size, &r, sizeof(r));
+	return err;
+}
+
+static int lc_collapse_steps(struct lc_ctx *ctx,
+			     const struct lc_collapse_req *req,
+			     struct lc_collapse_result *result)
+{
+	struct lc_collapse_req step = *req;
 	struct lc_collapse_result part;
 	bool first = true;
 	int err;
 
-	if (req)
-		step = *req;
-	memset(result, 0, sizeof(*result));
-
 	for (;;) {
-		err = lc_collapse(ctx, &step, &part);
+		err = lc_collapse_step(ctx, &step, &part);
 		if (err)
 			return err;
 		lc_collapse_result_add(result, &part, first);
@@ -213,6 +254,24 @@ LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
 		step.range.end = part.end;
 	}
 	return 0;
+}
+
+LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
+			      const struct lc_collapse_req *req,
+			      size_t req_size,
+			      struct lc_collapse_result *result,
+			      size_t result_size)
+{
+	struct lc_collapse_result sum = { 0 };
+	struct lc_collapse_req in;
+	int err;
+
+	err = lc_collapse_args(ctx, req, req_size, &in, result_size);
+	if (err)
+		return err;
+	err = lc_collapse_steps(ctx, &in, &sum);
+	lc_abi_copy_out(result, result_size, &sum, sizeof(sum));
+	return err;
 }
 
 LC_EXPORT const char *lc_skip_name(enum lc_skip skip)

@@ -276,12 +276,11 @@ LC_EXPORT int lc_events_fd(struct lc_events *evs)
 	return nl_socket_get_fd(evs->ctx.sock);
 }
 
-LC_EXPORT int lc_events_read(struct lc_events *evs, struct lc_event *ev)
+static int lc_events_read_one(struct lc_events *evs, struct lc_event *ev)
 {
 	unsigned int seen;
 	int err, saved_errno;
 
-	lc_error_clear(&evs->ctx);
 	for (;;) {
 		evs->ev = ev;
 		evs->got_event = false;
@@ -316,6 +315,23 @@ LC_EXPORT int lc_events_read(struct lc_events *evs, struct lc_event *ev)
 			return 0;
 		/* Only messages that are not our events: read on. */
 	}
+}
+
+LC_EXPORT int lc_events_read(struct lc_events *evs, struct lc_event *ev,
+			     size_t ev_size)
+{
+	struct lc_event e = { 0 };
+	int ret;
+
+	lc_error_clear(&evs->ctx);
+	ret = lc_abi_check_size(&evs->ctx, "events", "struct lc_event",
+				ev_size, LC_EVENT_SIZE_VER1);
+	if (ret)
+		return ret;
+	ret = lc_events_read_one(evs, &e);
+	if (ret == 1)
+		lc_abi_copy_out(ev, ev_size, &e, sizeof(e));
+	return ret;
 }
 
 LC_EXPORT const char *lc_events_strerror(struct lc_events *evs)

@@ -70,6 +70,40 @@ struct lc_ctx *lc_ctx_new(struct nl_sock *sock, int family);
  */
 int lc_genl_open(const char *what, struct nl_sock **sock, int *family);
 
+/*
+ * abi.c: size-versioned structures.  Every public structure a caller
+ * allocates is passed with its size, the sizeof() the caller was compiled
+ * with.  A result is written only up to that size (a grown structure never
+ * overflows an older caller) and zeroed beyond what this library knows (a
+ * newer caller reads "absent" in the new fields); an input is read only up
+ * to that size, zero beyond it, and a newer caller's extra bytes must be 0.
+ * The sizes of the first version (LIBCOLLAPSE_1, LP64) are frozen here:
+ * a structure only ever grows at its end.
+ */
+#define LC_CAPS_SIZE_VER1		168
+#define LC_STATS_SIZE_VER1		184
+#define LC_COLLAPSE_REQ_SIZE_VER1	40
+#define LC_COLLAPSE_RESULT_SIZE_VER1	176
+#define LC_EVENT_SIZE_VER1		184
+
+/*
+ * Check @size of structure @what (e.g. "struct lc_caps") for @op against
+ * its first version's @min; 0 or -EINVAL with the text in @ctx.
+ */
+int lc_abi_check_size(struct lc_ctx *ctx, const char *op, const char *what,
+		      size_t size, size_t min);
+/* Copy the library's @src (@src_size) out to the caller's @dst (@size). */
+void lc_abi_copy_out(void *dst, size_t size, const void *src, size_t src_size);
+/*
+ * Copy the caller's @src (@size; NULL: all zero) in to @dst (@dst_size).
+ * Returns 0, or -E2BIG when a newer caller set fields this library lacks.
+ */
+int lc_abi_copy_in(void *dst, size_t dst_size, const void *src, size_t size);
+
+/* The sum of a stepped collapse (lc_collapse_all()); not exported. */
+void lc_collapse_result_add(struct lc_collapse_result *sum,
+			    const struct lc_collapse_result *step, bool first);
+
 /* error.c */
 /* Forget the last failure of @ctx (of this thread's lc_open() if NULL). */
 void lc_error_clear(struct lc_ctx *ctx);

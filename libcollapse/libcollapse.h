@@ -11,10 +11,19 @@
  *   "get-stats: Invalid argument: range end must be above start".
  * - Addresses and ranges are PHYSICAL addresses; a range is [start, end).
  * - A struct lc_ctx is not thread-safe: use one per thread.
- * - Result structures are allocated by the caller.  The ABI only ever grows:
- *   new functions are added under a new symbol version, and a structure that
- *   has to grow comes with a new version of the functions that fill it.
- *   (LIBCOLLAPSE_1 is not released yet and still grows in place.)
+ * - The ABI is frozen (LIBCOLLAPSE_1, SONAME libcollapse.so.1) and only
+ *   ever grows: new functions come under a new symbol version.  Structures
+ *   are allocated by the caller and are size-versioned: every function that
+ *   reads or fills one takes its size, which must be sizeof() of the
+ *   structure as the caller was compiled, e.g.
+ *       lc_get_caps(ctx, &caps, sizeof(caps));
+ *   A structure only ever grows at its end.  The library writes a result
+ *   only up to the caller's size (a program built against older headers is
+ *   never overrun) and zeroes what it does not know (a program built
+ *   against newer headers sees 0/false in the newer fields); it reads an
+ *   input only up to the caller's size (zero beyond), and refuses with
+ *   -E2BIG a request that sets fields it does not know.  A size below the
+ *   first version's is -EINVAL.  struct lc_range never changes.
  * - Counters the kernel reports per leaf level or per skip reason are
  *   arrays indexed by enum lc_level / enum lc_skip; values the kernel sends
  *   for levels or reasons this library does not know are ignored.
@@ -78,8 +87,8 @@ struct lc_caps {
 	uint64_t ram_bytes;		/* RAM covered by the linear map */
 };
 
-/* Ask the kernel for its capabilities ("get-caps"). */
-int lc_get_caps(struct lc_ctx *ctx, struct lc_caps *caps);
+/* Ask the kernel for its capabilities ("get-caps"); @caps_size: sizeof(*caps). */
+int lc_get_caps(struct lc_ctx *ctx, struct lc_caps *caps, size_t caps_size);
 
 /* Physical address range [start, end). */
 struct lc_range {
@@ -124,10 +133,11 @@ struct lc_stats {
 /*
  * Ask the kernel for leaf statistics ("get-stats") over the whole linear
  * map (@range NULL) or over @range.  The range is sent as given: the kernel
- * decides what is acceptable and says why it refuses.
+ * decides what is acceptable and says why it refuses.  @stats_size:
+ * sizeof(*stats).
  */
 int lc_get_stats(struct lc_ctx *ctx, const struct lc_range *range,
-		 struct lc_stats *stats);
+		 struct lc_stats *stats, size_t stats_size);
 
 /* Sum of the leaves over all levels. */
 uint64_t lc_stats_leaves_total(const struct lc_stats *stats);
@@ -195,10 +205,15 @@ struct lc_collapse_result {
  *                the kernel has no collapse operation (first series)
  *   -EINVAL, -ERANGE  the kernel refused the range (and says why)
  * With a budget, the kernel stops after that many page-table pages and
+ *   -E2BIG       @req sets options this (older) library does not know
+ * With a budget, the kernel stops after that many page-table pages and
  * sets has_next/next: call again with the range [next, end) to continue.
+ * @req_size: sizeof(*req) (ignored when @req is NULL); @result_size:
+ * sizeof(*result).
  */
 int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
-		struct lc_collapse_result *result);
+		size_t req_size, struct lc_collapse_result *result,
+		size_t result_size);
 
 /*
  * lc_collapse() until done: while the kernel returns a resume cursor, call
@@ -211,20 +226,11 @@ int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
  * completed (all zero if none did), with has_next/next where to continue
  * when at least one did, and lc_strerror() explains the failing step.
  * A cursor that does not move forward is -EPROTO (the loop cannot spin).
+ * Sizes as for lc_collapse().
  */
 int lc_collapse_all(struct lc_ctx *ctx, const struct lc_collapse_req *req,
-		    struct lc_collapse_result *result);
-
-/*
- * Add one step's @step to the running total @sum of a stepped collapse, the
- * way lc_collapse_all() does, for callers that step themselves (a daemon
- * serving other work between steps).  @first: @step is the first step, whose
- * range and mode @sum takes (zero @sum before it).  Counters add up; only
- * the latest step's budget skips and cursor stand, since the earlier stops
- * were resumed.
- */
-void lc_collapse_result_add(struct lc_collapse_result *sum,
-			    const struct lc_collapse_result *step, bool first);
+		    size_t req_size, struct lc_collapse_result *result,
+		    size_t result_size);
 
 /*
  * Events: the kernel's "events" multicast group.  An event context owns its
@@ -280,9 +286,10 @@ int lc_events_fd(struct lc_events *evs);
  *   -EPROTO   a malformed event (skipped; reading may continue)
  *   other     the socket failed
  * Messages of the group that this library does not know are skipped.
- * lc_events_strerror() gives the text of a failure.
+ * lc_events_strerror() gives the text of a failure.  @ev_size: sizeof(*ev).
  */
-int lc_events_read(struct lc_events *evs, struct lc_event *ev);
+int lc_events_read(struct lc_events *evs, struct lc_event *ev,
+		   size_t ev_size);
 
 /* Text of the last failure on @evs, "" after a success. */
 const char *lc_events_strerror(struct lc_events *evs);

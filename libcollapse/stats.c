@@ -121,16 +121,24 @@ int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 }
 
 LC_EXPORT int lc_get_stats(struct lc_ctx *ctx, const struct lc_range *range,
-			   struct lc_stats *stats)
+			   struct lc_stats *stats, size_t stats_size)
 {
+	struct lc_stats s = { 0 };
 	struct nl_msg *req;
+	int err;
 
 	lc_error_clear(ctx);
+	err = lc_abi_check_size(ctx, lc_op_get_stats.name, "struct lc_stats",
+				stats_size, LC_STATS_SIZE_VER1);
+	if (err)
+		return err;
 	req = lc_stats_request_build(ctx->family, range);
 	if (!req)
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
 				    lc_op_get_stats.name, strerror(ENOMEM));
-	return lc_request(ctx, &lc_op_get_stats, req, stats);
+	err = lc_request(ctx, &lc_op_get_stats, req, &s);
+	lc_abi_copy_out(stats, stats_size, &s, sizeof(s));
+	return err;
 }
 
 LC_EXPORT uint64_t lc_stats_leaves_total(const struct lc_stats *stats)

@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # libcollapse exports exactly the symbols libcollapse.sym lists, all at a
-# LIBCOLLAPSE_* version, under SONAME libcollapse.so.1.  TAP output.
+# LIBCOLLAPSE_* version, under SONAME libcollapse.so.1, and exactly the
+# symbol@version pairs the committed ABI list holds: a change to the ABI
+# must be a deliberate edit of that list.  TAP output.
 #
-# usage: check-exports.sh LIBRARY SYMFILE
+# usage: check-exports.sh LIBRARY SYMFILE EXPORTS
 
 set -u
 lib=$1
 sym=$2
+abi=$3
 nm=${NM:-nm}
 readelf=${READELF:-readelf}
 
-echo "1..3"
+echo "1..4"
 
 # Defined dynamic symbols with their version, e.g. "lc_open@@LIBCOLLAPSE_1".
 exported=$("$nm" -D --defined-only --with-symbol-versions "$lib" |
@@ -45,4 +48,16 @@ if [ "$soname" = "libcollapse.so.1" ]; then
 	echo "ok 3 - SONAME is libcollapse.so.1"
 else
 	echo "not ok 3 - SONAME is libcollapse.so.1 (got '$soname')"
+fi
+
+frozen=$(grep -v '^#' "$abi" | grep -v '^[[:space:]]*$' | sort)
+if [ "$exported" = "$frozen" ]; then
+	echo "ok 4 - exports match the committed ABI list $(basename "$abi")"
+else
+	echo "not ok 4 - exports match the committed ABI list $(basename "$abi")"
+	printf '%s\n' "$exported" > "${TMPDIR:-/tmp}/lc-exported.$$"
+	printf '%s\n' "$frozen" > "${TMPDIR:-/tmp}/lc-frozen.$$"
+	diff -u "${TMPDIR:-/tmp}/lc-frozen.$$" "${TMPDIR:-/tmp}/lc-exported.$$" | sed 's/^/# /'
+	rm -f "${TMPDIR:-/tmp}/lc-exported.$$" "${TMPDIR:-/tmp}/lc-frozen.$$"
+	echo "# a changed ABI: LIBCOLLAPSE_1 is frozen; add symbols under a new version block and to the list"
 fi

@@ -164,13 +164,13 @@ static void test_read_returns_each_pending_event_then_zero(void)
 	fk_queue(split_event(100, 5), false);
 	fk_queue(collapse_event(9), false);
 
-	CHECK_INT(lc_events_read(evs, &ev), 1);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 1);
 	CHECK_INT(ev.type, LC_EVENT_SPLIT);
 	CHECK_U64(ev.split.new_splits, 5);
-	CHECK_INT(lc_events_read(evs, &ev), 1);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 1);
 	CHECK_INT(ev.type, LC_EVENT_COLLAPSE);
 	CHECK_U64(ev.collapse.tables_scanned, 9);
-	CHECK_INT(lc_events_read(evs, &ev), 0);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 0);
 	CHECK_STR(lc_events_strerror(evs), "");
 	lc_events_close(evs);
 }
@@ -182,7 +182,7 @@ static void test_read_skips_unknown_notifications(void)
 
 	fk_queue(fk_event_new(LINMAP_CMD_MAX + 1), false);
 	fk_queue(split_event(0, 3), false);
-	CHECK_INT(lc_events_read(evs, &ev), 1);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 1);
 	CHECK_INT(ev.type, LC_EVENT_SPLIT);
 	CHECK_U64(ev.split.new_splits, 3);
 	CHECK_INT(fk_pending(), 0);
@@ -190,12 +190,12 @@ static void test_read_skips_unknown_notifications(void)
 	/* In one datagram, the unknown one does not hide the next. */
 	fk_queue(fk_event_new(LINMAP_CMD_MAX + 1), false);
 	fk_queue(split_event(0, 4), true);
-	CHECK_INT(lc_events_read(evs, &ev), 1);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 1);
 	CHECK_U64(ev.split.new_splits, 4);
 
 	/* Only an unknown one pending: nothing to report. */
 	fk_queue(fk_event_new(LINMAP_CMD_MAX + 1), false);
-	CHECK_INT(lc_events_read(evs, &ev), 0);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 0);
 	lc_events_close(evs);
 }
 
@@ -208,10 +208,10 @@ static void test_overrun_is_reported_as_lost_events(void)
 	fk_queue_recv_error(-NLE_NOMEM, ENOBUFS);
 	fk_queue(split_event(0, 2), false);
 
-	CHECK_INT(lc_events_read(evs, &ev), -ENOBUFS);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), -ENOBUFS);
 	CHECK_CONTAINS(lc_events_strerror(evs), "dropped events");
 	/* The socket is still usable: reading carries on. */
-	CHECK_INT(lc_events_read(evs, &ev), 1);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 1);
 	CHECK_U64(ev.split.new_splits, 2);
 	CHECK_STR(lc_events_strerror(evs), "");
 	lc_events_close(evs);
@@ -233,7 +233,7 @@ static void test_would_block_is_nothing_pending(void)
 	struct lc_event ev;
 
 	fk_queue_recv_error(-NLE_AGAIN, EAGAIN);
-	CHECK_INT(lc_events_read(evs, &ev), 0);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 0);
 	lc_events_close(evs);
 }
 
@@ -244,10 +244,10 @@ static void test_malformed_event_is_named_and_skipped(void)
 
 	fk_queue(fk_event_new(LINMAP_CMD_SPLIT_NTF), false);
 	fk_queue(collapse_event(1), false);
-	CHECK_INT(lc_events_read(evs, &ev), -EPROTO);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), -EPROTO);
 	CHECK_STR(lc_events_strerror(evs),
 		  "split-ntf: Protocol error: event from the kernel lacks attribute 'new-splits'");
-	CHECK_INT(lc_events_read(evs, &ev), 1);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), 1);
 	CHECK_INT(ev.type, LC_EVENT_COLLAPSE);
 	lc_events_close(evs);
 }
@@ -258,7 +258,7 @@ static void test_socket_failure_is_an_error(void)
 	struct lc_event ev;
 
 	fk_queue_recv_error(-NLE_BAD_SOCK, EBADF);
-	CHECK_INT(lc_events_read(evs, &ev), -EBADF);
+	CHECK_INT(lc_events_read(evs, &ev, sizeof(ev)), -EBADF);
 	CHECK_CONTAINS(lc_events_strerror(evs), "events: cannot receive: ");
 	lc_events_close(evs);
 }

@@ -164,7 +164,7 @@ static void test_get_caps_reads_reply_and_ack(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
 	struct lc_caps caps;
 
-	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), 0);
 	CHECK_STR(lc_strerror(ctx), "");
 	CHECK_U64(caps.granule, 4096);
 	CHECK(caps.bbml3);
@@ -180,7 +180,7 @@ static void test_get_stats_sends_range_and_reads_echo(void)
 	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
 	struct lc_stats stats;
 
-	CHECK_INT(lc_get_stats(ctx, &range, &stats), 0);
+	CHECK_INT(lc_get_stats(ctx, &range, &stats, sizeof(stats)), 0);
 	CHECK(fk_last_request());
 	if (fk_last_request()) {
 		CHECK_INT(genlmsg_parse(nlmsg_hdr(fk_last_request()), 0, tb,
@@ -200,7 +200,7 @@ static void test_get_stats_reply_and_ack_in_one_datagram(void)
 	struct lc_ctx *ctx = fake_ctx(answer_in_one_datagram, NULL);
 	struct lc_stats stats;
 
-	CHECK_INT(lc_get_stats(ctx, NULL, &stats), 0);
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
 	CHECK(!stats.has_range);
 	CHECK_U64(stats.ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
 	lc_close(ctx);
@@ -212,7 +212,7 @@ static void test_kernel_refusal_gives_errno_and_extack_text(void)
 	const struct lc_range range = { 0x2000, 0x1000 };
 	struct lc_stats stats;
 
-	CHECK_INT(lc_get_stats(ctx, &range, &stats), -EINVAL);
+	CHECK_INT(lc_get_stats(ctx, &range, &stats, sizeof(stats)), -EINVAL);
 	CHECK_STR(lc_strerror(ctx),
 		  "get-stats: Invalid argument: range end must be above start");
 	lc_close(ctx);
@@ -224,7 +224,7 @@ static void test_kernel_refusal_echoing_the_request_gives_same_text(void)
 	const struct lc_range range = { 0x2000, 0x1000 };
 	struct lc_stats stats;
 
-	CHECK_INT(lc_get_stats(ctx, &range, &stats), -EINVAL);
+	CHECK_INT(lc_get_stats(ctx, &range, &stats, sizeof(stats)), -EINVAL);
 	CHECK_STR(lc_strerror(ctx),
 		  "get-stats: Invalid argument: range end must be above start");
 	lc_close(ctx);
@@ -236,12 +236,12 @@ static void test_bad_reply_still_consumes_the_ack(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_incomplete_reply, &calls);
 	struct lc_caps caps;
 
-	CHECK_INT(lc_get_caps(ctx, &caps), -EPROTO);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), -EPROTO);
 	CHECK_STR(lc_strerror(ctx),
 		  "get-caps: Protocol error: reply from the kernel lacks attribute 'ram-bytes'");
 	CHECK_INT(fk_pending(), 0);
 	/* The socket is still in step: the next exchange succeeds. */
-	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), 0);
 	CHECK_STR(lc_strerror(ctx), "");
 	lc_close(ctx);
 }
@@ -251,7 +251,7 @@ static void test_ack_without_reply_is_a_protocol_error(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_ack_only, NULL);
 	struct lc_stats stats;
 
-	CHECK_INT(lc_get_stats(ctx, NULL, &stats), -EPROTO);
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), -EPROTO);
 	CHECK_CONTAINS(lc_strerror(ctx), "get-stats: ");
 	CHECK_CONTAINS(lc_strerror(ctx), "without a reply");
 	lc_close(ctx);
@@ -262,7 +262,7 @@ static void test_silent_socket_is_an_io_error(void)
 	struct lc_ctx *ctx = fake_ctx(answer_nothing, NULL);
 	struct lc_caps caps;
 
-	CHECK_INT(lc_get_caps(ctx, &caps), -EIO);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), -EIO);
 	CHECK_CONTAINS(lc_strerror(ctx), "get-caps: ");
 	lc_close(ctx);
 }
@@ -273,16 +273,16 @@ static void test_receive_failure_before_the_ack_keeps_the_socket_in_step(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_reply_recv_error_ack, &calls);
 	struct lc_caps caps;
 
-	CHECK_INT(lc_get_caps(ctx, &caps), -ENOBUFS);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), -ENOBUFS);
 	CHECK_CONTAINS(lc_strerror(ctx), "get-caps: cannot receive the reply: ");
 	/* The ack of the failed request was read, not left queued ... */
 	CHECK_INT(fk_pending(), 0);
 	/* ... so each later request reads its own reply and ack. */
-	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), 0);
 	CHECK_STR(lc_strerror(ctx), "");
 	CHECK_U64(caps.granule, 2);
 	CHECK_INT(fk_pending(), 0);
-	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), 0);
 	CHECK_U64(caps.granule, 3);
 	CHECK_INT(fk_pending(), 0);
 	lc_close(ctx);
@@ -294,7 +294,7 @@ static void test_messages_of_an_earlier_request_are_skipped(void)
 	struct lc_ctx *ctx = fake_ctx(answer_after_stale_messages, &stale);
 	struct lc_caps caps;
 
-	CHECK_INT(lc_get_caps(ctx, &caps), 0);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), 0);
 	CHECK_STR(lc_strerror(ctx), "");
 	CHECK_U64(caps.ram_bytes, UINT64_C(1) << 31);
 	CHECK_INT(fk_pending(), 0);
@@ -307,7 +307,7 @@ static void test_no_ack_among_too_many_stale_datagrams_is_bounded(void)
 	struct lc_ctx *ctx = fake_ctx(answer_after_stale_messages, &stale);
 	struct lc_caps caps;
 
-	CHECK_INT(lc_get_caps(ctx, &caps), -EIO);
+	CHECK_INT(lc_get_caps(ctx, &caps, sizeof(caps)), -EIO);
 	CHECK_CONTAINS(lc_strerror(ctx), "get-caps: ");
 	CHECK_CONTAINS(lc_strerror(ctx), "out of step");
 	lc_close(ctx);
@@ -318,10 +318,71 @@ static void test_reply_for_another_command_is_a_protocol_error(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_the_wrong_command, NULL);
 	struct lc_stats stats;
 
-	CHECK_INT(lc_get_stats(ctx, NULL, &stats), -EPROTO);
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), -EPROTO);
 	CHECK_CONTAINS(lc_strerror(ctx), "get-stats: ");
 	CHECK_CONTAINS(lc_strerror(ctx), "answered with command");
 	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+#define GUARD	0xa5
+
+static bool guard_intact(const unsigned char *buf, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		if (buf[from] != GUARD)
+			return false;
+	return true;
+}
+
+static void test_results_are_written_only_up_to_the_callers_size(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	unsigned char buf[sizeof(struct lc_stats) + 64];
+	struct lc_stats *stats = (struct lc_stats *)buf;
+	size_t newer = sizeof(struct lc_stats) + 32;
+
+	/* A caller built against newer headers: the unknown tail reads 0. */
+	memset(buf, GUARD, sizeof(buf));
+	CHECK_INT(lc_get_stats(ctx, NULL, stats, newer), 0);
+	CHECK_U64(stats->ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	CHECK(guard_intact(buf, newer, sizeof(buf)));
+	CHECK_INT(buf[sizeof(struct lc_stats)], 0);
+	CHECK_INT(buf[newer - 1], 0);
+
+	/* Smaller than the first version: refused, nothing written. */
+	memset(buf, GUARD, sizeof(buf));
+	CHECK_INT(lc_get_stats(ctx, NULL, stats, LC_STATS_SIZE_VER1 - 8), -EINVAL);
+	CHECK_CONTAINS(lc_strerror(ctx), "pass sizeof(struct lc_stats)");
+	CHECK(guard_intact(buf, 0, sizeof(buf)));
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+static void test_a_grown_structure_does_not_overrun_an_older_caller(void)
+{
+	/* The library's struct is larger than what an old program allocated. */
+	unsigned char lib[256], caller[LC_CAPS_SIZE_VER1 + 32];
+
+	memset(lib, 0x11, sizeof(lib));
+	memset(caller, GUARD, sizeof(caller));
+	lc_abi_copy_out(caller, LC_CAPS_SIZE_VER1, lib, sizeof(lib));
+	CHECK_INT(caller[0], 0x11);
+	CHECK_INT(caller[LC_CAPS_SIZE_VER1 - 1], 0x11);
+	CHECK(guard_intact(caller, LC_CAPS_SIZE_VER1, sizeof(caller)));
+}
+
+static void test_request_options_unknown_to_the_library_are_refused(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_ack_only, NULL);
+	unsigned char buf[sizeof(struct lc_collapse_req) + 16] = { 0 };
+	struct lc_collapse_req *req = (struct lc_collapse_req *)buf;
+	struct lc_collapse_result r;
+
+	req->budget = 1;
+	buf[sizeof(struct lc_collapse_req) + 3] = 1;	/* a newer option */
+	CHECK_INT(lc_collapse(ctx, req, sizeof(buf), &r, sizeof(r)), -E2BIG);
+	CHECK_CONTAINS(lc_strerror(ctx), "does not know");
 	lc_close(ctx);
 }
 
@@ -392,7 +453,7 @@ static void test_collapse_with_budget_returns_the_cursor(void)
 	const struct lc_collapse_req req = { .budget = 3 };
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse(ctx, &req, &r), 0);
+	CHECK_INT(lc_collapse(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
 	CHECK_INT(fc.requests, 1);
 	CHECK(r.has_range);
 	CHECK(r.has_next);
@@ -411,7 +472,7 @@ static void test_collapse_all_follows_the_cursor_to_the_end(void)
 	struct lc_collapse_result r;
 	int i;
 
-	CHECK_INT(lc_collapse_all(ctx, &req, &r), 0);
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
 	CHECK_INT(fc.requests, 4);
 	/* The first asks for everything; the others continue the range. */
 	CHECK_U64(fc.starts[0], 0x1000);
@@ -443,7 +504,7 @@ static void test_collapse_all_without_budget_is_one_request(void)
 	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse_all(ctx, NULL, &r), 0);
+	CHECK_INT(lc_collapse_all(ctx, NULL, 0, &r, sizeof(r)), 0);
 	CHECK_INT(fc.requests, 1);
 	CHECK_U64(fc.budgets[0], 0);
 	CHECK(!fc.dry_runs[0]);
@@ -458,7 +519,7 @@ static void test_collapse_all_refuses_a_cursor_that_does_not_move(void)
 	const struct lc_collapse_req req = { .budget = 1 };
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse_all(ctx, &req, &r), -EPROTO);
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), -EPROTO);
 	CHECK_INT(fc.requests, 1);
 	CHECK_CONTAINS(lc_strerror(ctx), "collapse: ");
 	CHECK_CONTAINS(lc_strerror(ctx), "does not move forward");
@@ -472,7 +533,7 @@ static void test_collapse_all_failure_keeps_the_progress(void)
 	const struct lc_collapse_req req = { .budget = 1 };
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse_all(ctx, &req, &r), -EINVAL);
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), -EINVAL);
 	CHECK_INT(fc.requests, 3);
 	CHECK_STR(lc_strerror(ctx),
 		  "collapse: Invalid argument: range start is not aligned to the 4096-byte granule");
@@ -502,7 +563,7 @@ static void test_collapse_without_privilege_is_eperm(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_error, &answer);
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse(ctx, NULL, &r), -EPERM);
+	CHECK_INT(lc_collapse(ctx, NULL, 0, &r, sizeof(r)), -EPERM);
 	CHECK_STR(lc_strerror(ctx), "collapse: Operation not permitted");
 	lc_close(ctx);
 }
@@ -515,7 +576,7 @@ static void test_collapse_refused_by_the_system_gives_the_reason(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_error, &answer);
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse_all(ctx, NULL, &r), -EOPNOTSUPP);
+	CHECK_INT(lc_collapse_all(ctx, NULL, 0, &r, sizeof(r)), -EOPNOTSUPP);
 	CHECK_STR(lc_strerror(ctx),
 		  "collapse: Operation not supported: cannot collapse: rodata=full without BBML3");
 	CHECK_U64(r.tables_scanned, 0);
@@ -530,7 +591,7 @@ static void test_kernel_without_the_operation_is_named(void)
 	struct lc_ctx *ctx = fake_ctx(answer_with_error, &answer);
 	struct lc_collapse_result r;
 
-	CHECK_INT(lc_collapse(ctx, NULL, &r), -EOPNOTSUPP);
+	CHECK_INT(lc_collapse(ctx, NULL, 0, &r, sizeof(r)), -EOPNOTSUPP);
 	CHECK_STR(lc_strerror(ctx),
 		  "collapse: Operation not supported: the running kernel does not know the 'collapse' operation (its linmap series predates it)");
 	lc_close(ctx);
@@ -549,6 +610,9 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_messages_of_an_earlier_request_are_skipped),
 	TAP_TEST(test_no_ack_among_too_many_stale_datagrams_is_bounded),
 	TAP_TEST(test_reply_for_another_command_is_a_protocol_error),
+	TAP_TEST(test_results_are_written_only_up_to_the_callers_size),
+	TAP_TEST(test_a_grown_structure_does_not_overrun_an_older_caller),
+	TAP_TEST(test_request_options_unknown_to_the_library_are_refused),
 	TAP_TEST(test_collapse_with_budget_returns_the_cursor),
 	TAP_TEST(test_collapse_all_follows_the_cursor_to_the_end),
 	TAP_TEST(test_collapse_all_without_budget_is_one_request),

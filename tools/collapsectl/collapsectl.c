@@ -197,8 +197,8 @@ static int cmd_status(int argc, char **argv)
 		return ret;
 
 	ret = EXIT_RUNTIME;
-	if (lc_get_caps(ctx, &caps) < 0 ||
-	    lc_get_stats(ctx, rangep, &stats) < 0) {
+	if (lc_get_caps(ctx, &caps, sizeof(caps)) < 0 ||
+	    lc_get_stats(ctx, rangep, &stats, sizeof(stats)) < 0) {
 		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 		goto out;
 	}
@@ -289,9 +289,9 @@ static int cmd_collapse(int argc, char **argv)
 	 * end (and would follow a cursor if the kernel ever returned one).
 	 */
 	if (req.budget)
-		err = lc_collapse(ctx, &req, &result);
+		err = lc_collapse(ctx, &req, sizeof(req), &result, sizeof(result));
 	else
-		err = lc_collapse_all(ctx, &req, &result);
+		err = lc_collapse_all(ctx, &req, sizeof(req), &result, sizeof(result));
 	ret = EXIT_RUNTIME;
 	if (err < 0) {
 		if (req.budget)
@@ -346,7 +346,7 @@ static int watch_resync(struct lc_ctx *ctx, const struct print_ops *ops)
 	struct lc_stats stats;
 
 	fprintf(stderr, "collapsectl: warning: events were lost; current state:\n");
-	if (lc_get_stats(ctx, NULL, &stats) < 0) {
+	if (lc_get_stats(ctx, NULL, &stats, sizeof(stats)) < 0) {
 		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 		return EXIT_RUNTIME;
 	}
@@ -426,7 +426,7 @@ static int cmd_watch(int argc, char **argv)
 		}
 		/* Read until none is pending, or enough were printed. */
 		while (!count || seen < count) {
-			err = lc_events_read(evs, &ev);
+			err = lc_events_read(evs, &ev, sizeof(ev));
 			if (err == 0)
 				break;
 			if (err == 1) {

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Size-versioned structures (see libcollapse-private.h): how a structure
+ * the caller allocated can grow under one SONAME.  The rule is the one the
+ * kernel applies to extensible syscall arguments (clone3, openat2).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "libcollapse-private.h"
+
+/* Sizes the first version froze; a change here breaks old callers. */
+_Static_assert(sizeof(struct lc_caps) >= LC_CAPS_SIZE_VER1, "lc_caps shrank");
+_Static_assert(sizeof(struct lc_stats) >= LC_STATS_SIZE_VER1, "lc_stats shrank");
+_Static_assert(sizeof(struct lc_collapse_req) >= LC_COLLAPSE_REQ_SIZE_VER1,
+	       "lc_collapse_req shrank");
+_Static_assert(sizeof(struct lc_collapse_result) >= LC_COLLAPSE_RESULT_SIZE_VER1,
+	       "lc_collapse_result shrank");
+_Static_assert(sizeof(struct lc_event) >= LC_EVENT_SIZE_VER1, "lc_event shrank");
+
+int lc_abi_check_size(struct lc_ctx *ctx, const char *op, const char *what,
+		      size_t size, size_t min)
+{
+	if (size >= min)
+		return 0;
+	return lc_error_set(ctx, -EINVAL,
+			    "%s: %s: %s of %zu bytes is smaller than its first version (%zu bytes): pass sizeof(%s)",
+			    op, strerror(EINVAL), what, size, min, what);
+}
+
+void lc_abi_copy_out(void *dst, size_t size, const void *src, size_t src_size)
+{
+	memcpy(dst, src, size < src_size ? size : src_size);
+	if (size > src_size)
+		memset((char *)dst + src_size, 0, size - src_size);
+}
+
+int lc_abi_copy_in(void *dst, size_t dst_size, const void *src, size_t size)
+{
+	const unsigned char *extra = src;
+	size_t i;
+
+	memset(dst, 0, dst_size);
+	if (!src)
+		return 0;
+	memcpy(dst, src, size < dst_size ? size : dst_size);
+	for (i = dst_size; i < size; i++)
+		if (extra[i])
+			return -E2BIG;
+	return 0;
+}
