@@ -25,9 +25,13 @@ per test:
             bbml3 rodata=off: blocks, rodata_full false, collapse succeeds
             if and only if the blocks are still split on demand (KFENCE
             may be enabled late), the linear map at its ideal.
-  boundary  collapses after a pkey and after a realm boundary report
-            non-zero pkey and realm skips; after clearing them a collapse
-            reaches the ideal leaf count.
+  boundary  a collapse after a pkey boundary reports non-zero pkey
+            skips; after clearing it a collapse reaches the ideal leaf
+            count.
+  earlysplit  splits made from mem_init() (linmap.test_early_split=) are
+            counted, and the first split event announces them.
+  kfencelate  KFENCE enabled at run time while collapses loop: its pool
+            stays at base pages.
   kunit, badinput   checked in the guest; nothing more here.
 
 Prints one line per check; exit status 0 when all pass, 1 otherwise.
@@ -372,7 +376,7 @@ class Checker:
     def test_boundary(self):
         self.snapshot("bounded")
         final = self.snapshot("final")
-        for kind in ("pkey", "realm"):
+        for kind in ("pkey",):
             try:
                 res = self.load_json(f"collapse-{kind}.json")["collapse"]
                 self.check(res["skips"][kind] > 0,
@@ -388,6 +392,50 @@ class Checker:
             self.check(False, "collapse-clear.json has the skips", str(e))
         if final and final["status"]:
             self.check_at_ideal(final, "after clear: ptdump leaves == ideal leaves")
+
+    def test_earlysplit(self):
+        try:
+            status = self.load_json("status-early.json")
+            since = status["stats"]["since_boot"]["splits"]
+            with open(self.path("watch.jsonl"), encoding="utf-8") as f:
+                event = json.loads(f.readline())
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            self.check(False, "status-early.json and watch.jsonl readable", str(e))
+            return
+        counted = sum(since.values())
+        self.check(counted > 0, "splits from mem_init() are counted", json.dumps(since))
+        self.check(event.get("event") == "split", "the first event is a split event",
+                   json.dumps(event))
+        total = sum(event.get("splits", {}).values())
+        self.check(event.get("new_splits") == total,
+                   "the first split event announces every split since boot",
+                   f"new_splits={event.get('new_splits')} splits={total}")
+        self.check(total >= counted, "the event covers the splits counted before it",
+                   f"event {total} < counted {counted}")
+
+    def test_kfencelate(self):
+        before = self.snapshot("before")
+        after = self.snapshot("after")
+        if not before or not after:
+            return
+        # CONFIG_KFENCE_NUM_OBJECTS=255: (255 + 1) * 2 pages.
+        pool_pages = 512
+        # The pool's pages are page-level entries, valid or (guard pages,
+        # free objects) invalid.
+        def pages(snap):
+            return snap["ptdump"]["leaves"]["pte"] + snap["ptdump"]["invalid"]
+        grew = pages(after) - pages(before)
+        self.check(grew >= pool_pages,
+                   "the late KFENCE pool stays at base pages after collapses",
+                   f"page-level entries grew by {grew}, the pool has {pool_pages} pages")
+        try:
+            with open(self.path("kfence-stats.txt"), encoding="utf-8") as f:
+                text = f.read()
+            allocs = int(text.split("total allocations:")[1].split()[0])
+        except (OSError, IndexError, ValueError) as e:
+            self.check(False, "kfence-stats.txt has the allocations", str(e))
+            return
+        self.check(allocs > 0, "KFENCE allocated from its pool", f"{allocs} allocations")
 
     def test_guest_only(self):
         print("   (checked in the guest)")
@@ -411,6 +459,8 @@ TESTS = {
     "boot": Checker.test_boot,
     "splitwin": Checker.test_splitwin,
     "boundary": Checker.test_boundary,
+    "earlysplit": Checker.test_earlysplit,
+    "kfencelate": Checker.test_kfencelate,
     "collapse": Checker.test_collapse,
     "stress": Checker.test_stress,
     "kunit": Checker.test_guest_only,

@@ -1,20 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# boundary (BBML3 machine): a collapse reports the pkey and realm
-# boundaries it did not fold across.  /sys/kernel/debug/linmap/boundary
-# (CONFIG_ARM64_LINMAP_DEBUGFS) puts a pkey boundary and a realm
-# shared/private boundary into chunks of its own; a collapse after each
-# must report non-zero pkey and realm skips (host: check_results.py
-# boundary reads collapse-pkey.json and collapse-realm.json); after
-# "clear" a collapse reaches the ideal leaf count again (snapshot final).
+# boundary (BBML3 machine): a collapse reports the pkey boundaries it did
+# not fold across.  /sys/kernel/debug/linmap/boundary
+# (CONFIG_ARM64_LINMAP_DEBUGFS) puts a pkey boundary into a chunk of its
+# own; a collapse after it must report non-zero pkey skips (host:
+# check_results.py boundary reads collapse-pkey.json); after "clear" a
+# collapse reaches the ideal leaf count again (snapshot final).  Outside a
+# realm there is no NS_SHARED bit, and no other bit may stand in for it in
+# live descriptors: writing "realm" must be refused with EOPNOTSUPP (the
+# realm rules are covered by KUnit on synthetic descriptors).
 . /lib/linmap-guest.sh
 
 knob=/sys/kernel/debug/linmap/boundary
 record_page_size
 [ -w "$knob" ] || fail "no $knob (CONFIG_ARM64_LINMAP_DEBUGFS)"
 
-for kind in pkey realm; do
+if echo realm 2>"$RESULTS/realm.err" >"$knob"; then
+	fail "'realm' was accepted outside a realm"
+fi
+grep -q 'not supported' "$RESULTS/realm.err" ||
+	fail "'realm' outside a realm: expected EOPNOTSUPP, got: $(cat "$RESULTS/realm.err")"
+
+for kind in pkey; do
 	echo "$kind" >"$knob" || fail "writing '$kind' to $knob failed"
 	note "boundaries: $(tr '\n' ';' <"$knob")"
 	collapsectl collapse --json >"$RESULTS/collapse-$kind.json" 2>"$RESULTS/collapse-$kind.err" ||
