@@ -32,6 +32,8 @@ per test:
             counted, and the first split event announces them.
   kfencelate  KFENCE enabled at run time while collapses loop: its pool
             stays at base pages.
+  hotplug   hot-added memory, collapsed: no PUD leaf across its memory
+            blocks, the largest leaves one block holds.
   kunit, badinput   checked in the guest; nothing more here.
 
 Prints one line per check; exit status 0 when all pass, 1 otherwise.
@@ -437,6 +439,25 @@ class Checker:
             return
         self.check(allocs > 0, "KFENCE allocated from its pool", f"{allocs} allocations")
 
+    def test_hotplug(self):
+        try:
+            stats = self.load_json("status-hotplug.json")["stats"]
+            with open(self.path("block-size.txt"), encoding="utf-8") as f:
+                block = int(f.read())
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            self.check(False, "status-hotplug.json and block-size.txt readable", str(e))
+            return
+        leaves = stats["leaves"]
+        self.check(leaves["pud"] == 0, "no PUD leaf across hot-added memory blocks",
+                   json.dumps(leaves))
+        # 4K pages: 32M contiguous PMD ranges are the largest leaves that
+        # fit in a 128M memory block.
+        if self.granule(None) == "4K" and block % (32 << 20) == 0:
+            want = (1 << 30) // (32 << 20)
+            self.check(leaves["cont_pmd"] == want and stats["leaves_total"] == want,
+                       "the hot-added gigabyte is folded into the largest leaves a block holds",
+                       f"{json.dumps(leaves)}, want {want} cont_pmd")
+
     def test_guest_only(self):
         print("   (checked in the guest)")
 
@@ -461,6 +482,7 @@ TESTS = {
     "boundary": Checker.test_boundary,
     "earlysplit": Checker.test_earlysplit,
     "kfencelate": Checker.test_kfencelate,
+    "hotplug": Checker.test_hotplug,
     "collapse": Checker.test_collapse,
     "stress": Checker.test_stress,
     "kunit": Checker.test_guest_only,
