@@ -34,14 +34,22 @@ per test:
             stays at base pages.
   hotplug   hot-added memory, collapsed: no PUD leaf across its memory
             blocks, the largest leaves one block holds.
-  kunit, badinput   checked in the guest; nothing more here.
+  kunit     every suite's KTAP results (kunit-SUITE.txt, from debugfs):
+            each suite finished, ran as many cases as it planned, none
+            failed, and every skipped case is one the registration allows
+            (--allow-skip CASE or SUITE.CASE, repeatable; a skip is not a
+            pass).  An allowed name that no suite has fails too (a renamed
+            case must not leave a stale allowance behind).
+  badinput  checked in the guest; nothing more here.
 
 Prints one line per check; exit status 0 when all pass, 1 otherwise.
 """
 
 import argparse
+import glob
 import json
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True   # keep the source tree clean
@@ -53,10 +61,72 @@ BLOCK_LEVELS = ("pud", "cont_pmd", "pmd")
 SMALL_LEVELS = ("cont_pte", "pte")
 
 
+# KTAP (Documentation/dev-tools/ktap.rst) as KUnit writes it: a result line
+# is "[not ]ok N [- ]NAME[ # DIRECTIVE[ REASON]]", indented by 4 spaces per
+# level of nesting.
+KTAP_RESULT = re.compile(r"^(?P<indent>\s*)(?P<not>not )?ok (?P<num>\d+)(?: -)?(?: (?P<name>[^#]*?))?"
+                         r"\s*(?:#\s*(?P<directive>\w+)\b\s*(?P<reason>.*))?$")
+KTAP_PLAN = re.compile(r"^(?P<indent>\s*)1\.\.(?P<n>\d+)\s*$")
+KTAP_SUBTEST = re.compile(r"^(?P<indent>\s*)# Subtest: (?P<name>\S+)")
+
+
+def indent_of(text):
+    return len(text.expandtabs(8))
+
+
+def parse_kunit(text, fallback_suite="?"):
+    """Parse one suite's KTAP results (/sys/kernel/debug/kunit/SUITE/results).
+
+    Returns a dict: suite (name), plan (cases announced, or None), cases
+    (list of dicts: name, result "pass"/"fail"/"skip", reason), and
+    suite_result (the suite's own line: "pass"/"fail"/"skip", or None when
+    the suite never finished).  Parameterised cases count once, by the
+    case's own line; their parameters' lines are not cases."""
+    lines = text.splitlines()
+    case_indent = None
+    suite = None
+    for line in lines:
+        m = KTAP_SUBTEST.match(line) or KTAP_RESULT.match(line) or KTAP_PLAN.match(line)
+        if m and indent_of(m["indent"]) > 0:
+            case_indent = indent_of(m["indent"])
+            if KTAP_SUBTEST.match(line):
+                suite = m["name"]
+            break
+    plan = None
+    cases = []
+    suite_result = None
+    for line in lines:
+        m = KTAP_PLAN.match(line)
+        if m and case_indent is not None and indent_of(m["indent"]) == case_indent and plan is None:
+            plan = int(m["n"])
+            continue
+        m = KTAP_RESULT.match(line)
+        if not m:
+            continue
+        depth = indent_of(m["indent"])
+        directive = (m["directive"] or "").upper()
+        if m["not"]:
+            result = "fail"
+        elif directive == "SKIP":
+            result = "skip"
+        else:
+            result = "pass"
+        entry = {"name": (m["name"] or "").strip(), "result": result,
+                 "reason": (m["reason"] or "").strip()}
+        if depth == 0:
+            suite_result = result
+            suite = suite or entry["name"] or None
+        elif depth == case_indent:
+            cases.append(entry)
+    return {"suite": suite or fallback_suite, "plan": plan, "cases": cases,
+            "suite_result": suite_result}
+
+
 class Checker:
-    def __init__(self, results, machine):
+    def __init__(self, results, machine, allow_skip=()):
         self.results = results
         self.machine = machine
+        self.allow_skip = list(allow_skip)
         self.failures = 0
         self.passes = 0
 
@@ -294,10 +364,16 @@ class Checker:
 
     def check_at_ideal(self, snap, what):
         """Check that a snapshot's ptdump has exactly the ideal leaf count
-        its stats give (restoration 1.00 from the page tables alone)."""
-        stats = snap["status"]["stats"]
-        self.check(snap["ptdump"]["leaves_total"] == stats["ideal_leaves"], what,
-                   f"ptdump {snap['ptdump']['leaves_total']}, ideal {stats['ideal_leaves']}")
+        its stats give (restoration 1.00 from the page tables alone).  A
+        snapshot without usable stats fails the check: the ideal comes
+        from them."""
+        try:
+            ideal = snap["status"]["stats"]["ideal_leaves"]
+            leaves = snap["ptdump"]["leaves_total"]
+        except (KeyError, TypeError) as e:
+            self.check(False, what, f"no ptdump or status with an ideal leaf count ({e!r})")
+            return
+        self.check(leaves == ideal, what, f"ptdump {leaves}, ideal {ideal}")
 
     def granule_bytes(self, status):
         return status["caps"]["granule"]
@@ -392,8 +468,7 @@ class Checker:
                        "after clear: no pkey or realm skips", json.dumps(res["skips"]))
         except (OSError, ValueError, KeyError, TypeError) as e:
             self.check(False, "collapse-clear.json has the skips", str(e))
-        if final and final["status"]:
-            self.check_at_ideal(final, "after clear: ptdump leaves == ideal leaves")
+        self.check_at_ideal(final, "after clear: ptdump leaves == ideal leaves")
 
     def test_earlysplit(self):
         try:
@@ -457,6 +532,57 @@ class Checker:
             self.check(leaves["cont_pmd"] == want and stats["leaves_total"] == want,
                        "the hot-added gigabyte is folded into the largest leaves a block holds",
                        f"{json.dumps(leaves)}, want {want} cont_pmd")
+    def test_kunit(self):
+        files = sorted(glob.glob(os.path.join(self.results, "kunit-*.txt")))
+        if not self.check(files, "the guest saved KUnit results (kunit-SUITE.txt)",
+                          f"none in {self.results}"):
+            return
+        totals = {"pass": 0, "fail": 0, "skip": 0}
+        skipped = []
+        names = set()
+        for path in files:
+            fallback = os.path.basename(path)[len("kunit-"):-len(".txt")]
+            with open(path, encoding="utf-8", errors="replace") as f:
+                r = parse_kunit(f.read(), fallback)
+            suite, cases = r["suite"], r["cases"]
+            counts = {k: sum(1 for c in cases if c["result"] == k) for k in totals}
+            for k in totals:
+                totals[k] += counts[k]
+            print(f"   suite {suite}: {counts['pass']} passed, {counts['fail']} failed, "
+                  f"{counts['skip']} skipped, of {r['plan']} planned")
+            names.add(suite)
+            names.update(c["name"] for c in cases)
+            names.update(f"{suite}.{c['name']}" for c in cases)
+            self.check(r["suite_result"] is not None, f"{suite}: the suite finished",
+                       "no result line for the suite (crashed or hung?)")
+            self.check(r["plan"] is not None and r["plan"] == len(cases),
+                       f"{suite}: every planned case reported",
+                       f"plan {r['plan']}, {len(cases)} results")
+            for c in cases:
+                if c["result"] == "fail":
+                    self.check(False, f"{suite}.{c['name']} passed", "not ok")
+                elif c["result"] == "skip":
+                    skipped.append((suite, c["name"], c["reason"]))
+            if r["suite_result"] == "fail" and not counts["fail"]:
+                self.check(False, f"{suite}: the suite passed", "the suite's own line is not ok")
+            if r["suite_result"] == "skip" and not cases:
+                skipped.append((suite, suite, "the whole suite"))
+        allowed = set(self.allow_skip)
+        for suite, case, reason in skipped:
+            ok = case in allowed or f"{suite}.{case}" in allowed or \
+                (case == suite and suite in allowed)
+            self.check(ok, f"skip of {suite}.{case} is allowed by the registration",
+                       f"not in --allow-skip ({reason})")
+            if ok:
+                print(f"   skipped (allowed): {suite}.{case}: {reason}")
+        did_skip = {c for _, c, _ in skipped} | {f"{s}.{c}" for s, c, _ in skipped}
+        for name in self.allow_skip:
+            self.check(name in names, f"--allow-skip {name} names a KUnit case that ran",
+                       "no such suite or case in the results (renamed?)")
+            if name in names and name not in did_skip:
+                print(f"   allowed skip {name} did not happen: the case ran")
+        print(f"   kunit: {totals['pass']} passed, {totals['fail']} failed, "
+              f"{totals['skip']} skipped")
 
     def test_guest_only(self):
         print("   (checked in the guest)")
@@ -485,7 +611,7 @@ TESTS = {
     "hotplug": Checker.test_hotplug,
     "collapse": Checker.test_collapse,
     "stress": Checker.test_stress,
-    "kunit": Checker.test_guest_only,
+    "kunit": Checker.test_kunit,
     "badinput": Checker.test_guest_only,
     # Full-system guest (tests/vm/system/): checked in the guest.
     "ynl": Checker.test_guest_only,
@@ -497,13 +623,18 @@ TESTS = {
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--machine", default="bbml3", choices=("bbml3", "nobbml3"))
+    ap.add_argument("--allow-skip", action="append", default=[], metavar="CASE",
+                    help="kunit: a KUnit case (CASE or SUITE.CASE) that may skip; repeatable")
     ap.add_argument("test", choices=sorted(TESTS))
     ap.add_argument("results", help="the guest's results directory")
     args = ap.parse_args(argv)
     if not os.path.isdir(args.results):
         print(f"check_results: no results directory {args.results}", file=sys.stderr)
         return 1
-    checker = Checker(args.results, args.machine)
+    if args.allow_skip and args.test != "kunit":
+        print("check_results: --allow-skip is for the kunit test only", file=sys.stderr)
+        return 2
+    checker = Checker(args.results, args.machine, args.allow_skip)
     TESTS[args.test](checker)
     print(f"check_results: {args.test}: {checker.passes} passed, {checker.failures} failed")
     return 1 if checker.failures else 0

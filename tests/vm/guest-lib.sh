@@ -67,3 +67,34 @@ wait_for_file() {
 json() {
 	python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"
 }
+
+# idle_wakeups UNIT SECS (full-system guest): watch UNIT's main process for
+# SECS seconds and print "WAKEUPS PINGS NONVOLUNTARY CPU_MS ELAPSED_MS":
+# its wakeups (voluntary context switches, one each time it goes back to
+# sleep), the watchdog pings systemd received from it in the same window
+# (changes of the unit's WatchdogTimestampMonotonic, polled every half
+# second; asking PID 1 does not wake the daemon), its involuntary context
+# switches, its CPU time and the window's length.
+idle_wakeups() {
+	local unit="$1" secs="$2" pid ts last pings=0 v0 n0 c0 t0 end
+	pid=$(systemctl show -P MainPID "$unit")
+	last=$(systemctl show -P WatchdogTimestampMonotonic "$unit")
+	v0=$(awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "/proc/$pid/status")
+	n0=$(awk '$1 == "nonvoluntary_ctxt_switches:" { print $2 }' "/proc/$pid/status")
+	c0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	t0=$(date +%s%N)
+	end=$((t0 + secs * 1000000000))
+	while [ "$(date +%s%N)" -lt "$end" ]; do
+		sleep 0.5
+		ts=$(systemctl show -P WatchdogTimestampMonotonic "$unit")
+		if [ "$ts" != "$last" ]; then
+			pings=$((pings + 1))
+			last=$ts
+		fi
+	done
+	echo "$(($(awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "/proc/$pid/status") - v0))" \
+		"$pings" \
+		"$(($(awk '$1 == "nonvoluntary_ctxt_switches:" { print $2 }' "/proc/$pid/status") - n0))" \
+		"$((($(awk '{ print $14 + $15 }' "/proc/$pid/stat") - c0) * 1000 / $(getconf CLK_TCK)))" \
+		"$((($(date +%s%N) - t0) / 1000000))"
+}
