@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collapse-sum.h"
 #include "policy.h"
 
 static void policy_apply_config(struct policy *p,
@@ -271,37 +272,6 @@ void policy_on_stats_failed(struct policy *p, uint64_t now)
 	policy_rearm(p, now);
 }
 
-/*
- * The running total of a collapse the policy steps itself, as
- * lc_collapse_all() adds its steps: the first step's range and mode,
- * counters added up, and only the latest step's budget skips and cursor
- * (the earlier stops were resumed).
- */
-static void policy_add_step(struct lc_collapse_result *sum,
-			    const struct lc_collapse_result *step, bool first)
-{
-	int i;
-
-	if (first) {
-		sum->has_range = step->has_range;
-		sum->start = step->start;
-		sum->end = step->end;
-		sum->dry_run = step->dry_run;
-	}
-	sum->tables_scanned += step->tables_scanned;
-	for (i = 0; i < LC_LEVEL_NR; i++)
-		sum->folds[i] += step->folds[i];
-	sum->tables_freed += step->tables_freed;
-	sum->bytes_freed += step->bytes_freed;
-	for (i = 0; i < LC_SKIP_NR; i++)
-		if (i != LC_SKIP_BUDGET)
-			sum->skips[i] += step->skips[i];
-	sum->skips[LC_SKIP_BUDGET] = step->skips[LC_SKIP_BUDGET];
-	sum->has_next = step->has_next;
-	sum->next = step->next;
-	sum->nsecs += step->nsecs;
-}
-
 void policy_on_step(struct policy *p, uint64_t now,
 		    const struct lc_collapse_result *step)
 {
@@ -321,7 +291,7 @@ void policy_on_step(struct policy *p, uint64_t now,
 		policy_rearm(p, now);
 		return;
 	}
-	policy_add_step(&p->run, step, p->steps == 0);
+	lc_collapse_result_add(&p->run, step, p->steps == 0);
 	p->steps++;
 	/*
 	 * Continue only from a cursor that moves forward inside the range

@@ -19,6 +19,7 @@
 
 #include <linux/linmap.h>
 
+#include "collapse-sum.h"
 #include "libcollapse-private.h"
 
 static const char *const lc_collapse_attr_names[LINMAP_A_COLLAPSE_MAX + 1] = {
@@ -144,33 +145,6 @@ static int lc_collapse_step(struct lc_ctx *ctx,
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
 				    lc_op_collapse.name, strerror(ENOMEM));
 	return lc_request(ctx, &lc_op_collapse, msg, result);
-}
-
-void lc_collapse_result_add(struct lc_collapse_result *sum,
-				      const struct lc_collapse_result *step,
-				      bool first)
-{
-	int i;
-
-	if (first) {
-		sum->has_range = step->has_range;
-		sum->start = step->start;
-		sum->end = step->end;
-		sum->dry_run = step->dry_run;
-	}
-	sum->tables_scanned += step->tables_scanned;
-	for (i = 0; i < LC_LEVEL_NR; i++)
-		sum->folds[i] += step->folds[i];
-	sum->tables_freed += step->tables_freed;
-	sum->bytes_freed += step->bytes_freed;
-	for (i = 0; i < LC_SKIP_NR; i++)
-		if (i != LC_SKIP_BUDGET)
-			sum->skips[i] += step->skips[i];
-	/* Only the last stop for the budget stands: the others were resumed. */
-	sum->skips[LC_SKIP_BUDGET] = step->skips[LC_SKIP_BUDGET];
-	sum->has_next = step->has_next;
-	sum->next = step->next;
-	sum->nsecs += step->nsecs;
 }
 
 /* The caller's request and result sizes, checked; the request read in. */

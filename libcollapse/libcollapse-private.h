@@ -100,9 +100,7 @@ void lc_abi_copy_out(void *dst, size_t size, const void *src, size_t src_size);
  */
 int lc_abi_copy_in(void *dst, size_t dst_size, const void *src, size_t size);
 
-/* The sum of a stepped collapse (lc_collapse_all()); not exported. */
-void lc_collapse_result_add(struct lc_collapse_result *sum,
-			    const struct lc_collapse_result *step, bool first);
+/* The sum of a stepped collapse: collapse-sum.h (not exported). */
 
 /* error.c */
 /* Forget the last failure of @ctx (of this thread's lc_open() if NULL). */

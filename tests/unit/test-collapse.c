@@ -12,6 +12,7 @@
 #include <netlink/genl/genl.h>
 
 #include "fake-kernel.h"
+#include "collapse-sum.h"
 #include "libcollapse-private.h"
 #include "tap.h"
 
