@@ -179,7 +179,7 @@ void kernel_collapse_step(struct kernel *k, struct policy *p, uint64_t now,
 	if (err < 0) {
 		kernel_error(k, "%s", lc_strerror(k->ctx));
 		if (err == -EPERM)
-			log_err("collapse needs CAP_NET_ADMIN: run collapsed as root or with AmbientCapabilities=CAP_NET_ADMIN");
+			log_err("collapse needs CAP_SYS_ADMIN: run collapsed as root or with AmbientCapabilities=CAP_SYS_ADMIN");
 		/* The policy turns these two into degraded mode. */
 		if (err == -EOPNOTSUPP || err == -EPERM) {
 			kernel_close(k);

@@ -2,7 +2,7 @@
 /*
  * Capabilities: "get-caps" takes no attributes and answers with what the
  * system offers.  The linear map's address range is only sent to
- * CAP_NET_ADMIN callers (it reveals the KASLR layout), so it is optional.
+ * CAP_SYS_ADMIN callers (it reveals the KASLR layout), so it is optional.
  */
 #include <errno.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * Collapse: "collapse" folds the linear map (or the tables mapping a
  * physical range [START, END)) back into the largest leaves its attributes
  * allow.  It is an admin operation: genetlink itself refuses callers
- * without CAP_NET_ADMIN (-EPERM, no extended ack), and the kernel refuses
+ * without CAP_SYS_ADMIN (-EPERM, no extended ack), and the kernel refuses
  * a system that cannot collapse (-EOPNOTSUPP, "cannot collapse: <why>").
  *
  * With a BUDGET the kernel scans at most that many page-table pages and
@@ -191,7 +191,8 @@ LC_EXPORT int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 
 static int lc_collapse_steps(struct lc_ctx *ctx,
 			     const struct lc_collapse_req *req,
-			     struct lc_collapse_result *result)
+			     struct lc_collapse_result *result,
+			     lc_collapse_step_fn fn, void *arg)
 {
 	struct lc_collapse_req step = *req;
 	struct lc_collapse_result part;
@@ -206,6 +207,14 @@ static int lc_collapse_steps(struct lc_ctx *ctx,
 		first = false;
 		if (!part.has_next)
 			break;
+		if (fn) {
+			err = fn(result, arg);
+			if (err < 0)
+				return lc_error_set(ctx, err,
+						    "%s: stopped between steps by the caller at 0x%" PRIx64 ": %s",
+						    lc_op_collapse.name, part.next,
+						    strerror(-err));
+		}
 
 		/*
 		 * Continue from the cursor to the end of the range the kernel
@@ -243,7 +252,26 @@ LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
 	err = lc_collapse_args(ctx, req, req_size, &in, result_size);
 	if (err)
 		return err;
-	err = lc_collapse_steps(ctx, &in, &sum);
+	err = lc_collapse_steps(ctx, &in, &sum, NULL, NULL);
+	lc_abi_copy_out(result, result_size, &sum, sizeof(sum));
+	return err;
+}
+
+LC_EXPORT int lc_collapse_each(struct lc_ctx *ctx,
+			       const struct lc_collapse_req *req,
+			       size_t req_size,
+			       struct lc_collapse_result *result,
+			       size_t result_size,
+			       lc_collapse_step_fn fn, void *arg)
+{
+	struct lc_collapse_result sum = { 0 };
+	struct lc_collapse_req in;
+	int err;
+
+	err = lc_collapse_args(ctx, req, req_size, &in, result_size);
+	if (err)
+		return err;
+	err = lc_collapse_steps(ctx, &in, &sum, fn, arg);
 	lc_abi_copy_out(result, result_size, &sum, sizeof(sum));
 	return err;
 }

@@ -241,6 +241,13 @@ LC_EXPORT int lc_events_open(struct lc_events **out)
 	err = nl_socket_add_membership(sock, group);
 	if (err < 0) {
 		err = lc_errno_from_nlerr(err);
+		if (err == -EPERM) {
+			/* genl_bind(): the group is GENL_MCAST_CAP_SYS_ADMIN */
+			lc_error_set(NULL, err,
+				     "events: joining the '" LINMAP_MCGRP_EVENTS
+				     "' multicast group needs CAP_SYS_ADMIN (when other users' secretmem splits the linear map is privileged): run as root");
+			goto fail;
+		}
 		lc_error_set(NULL, err,
 			     "events: cannot join the '" LINMAP_MCGRP_EVENTS
 			     "' multicast group: %s", strerror(-err));

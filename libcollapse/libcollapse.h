@@ -83,7 +83,7 @@ struct lc_caps {
 	char reason[LC_REASON_MAX];	/* why not block-capable; "" if none */
 	bool has_linear_range;		/* linear_start/end valid (admin only) */
 	uint64_t linear_start;		/* linear-map VIRTUAL range [start, end) */
-	uint64_t linear_end;		/* (reveals KASLR: CAP_NET_ADMIN only) */
+	uint64_t linear_end;		/* (reveals KASLR: CAP_SYS_ADMIN only) */
 	uint64_t ram_bytes;		/* RAM covered by the linear map */
 };
 
@@ -174,7 +174,7 @@ const char *lc_skip_name(enum lc_skip skip);
 struct lc_collapse_req {
 	bool has_range;			/* only the tables mapping @range */
 	struct lc_range range;		/* physical [start, end), granule aligned */
-	uint64_t budget;		/* page-table pages to scan; 0 = no limit */
+	uint64_t budget;		/* page-table pages per step; 0 = the kernel's default */
 	bool dry_run;			/* count what would be folded, change nothing */
 };
 
@@ -197,17 +197,18 @@ struct lc_collapse_result {
 /*
  * Fold the linear map (all of it, or the tables mapping @req->range) back
  * into the largest leaves its attributes allow ("collapse").  @req NULL is
- * the whole map without a budget.  Needs CAP_NET_ADMIN in the caller and a
+ * the whole map with the kernel's default budget.  Needs CAP_SYS_ADMIN in the caller and a
  * BBML3 system whose linear map is block-capable.  Errors:
- *   -EPERM       the caller lacks CAP_NET_ADMIN
+ *   -EPERM       the caller lacks CAP_SYS_ADMIN
  *   -EOPNOTSUPP  this system cannot collapse; lc_strerror() gives the
  *                kernel's reason ("cannot collapse: ..."), or says that
  *                the kernel has no collapse operation (first series)
  *   -EINVAL, -ERANGE  the kernel refused the range (and says why)
- * With a budget, the kernel stops after that many page-table pages and
  *   -E2BIG       @req sets options this (older) library does not know
- * With a budget, the kernel stops after that many page-table pages and
- * sets has_next/next: call again with the range [next, end) to continue.
+ * The kernel stops after @req->budget page-table pages, or without a budget
+ * (0) after its default step (the tables that hold 256K page entries, 512
+ * with 4K pages), and sets has_next/next: call again with the range
+ * [next, end) to continue (lc_collapse_all() does).
  * @req_size: sizeof(*req) (ignored when @req is NULL); @result_size:
  * sizeof(*result).
  */
@@ -231,6 +232,24 @@ int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 int lc_collapse_all(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 		    size_t req_size, struct lc_collapse_result *result,
 		    size_t result_size);
+
+/*
+ * Called by lc_collapse_each() between two steps, with the sum of the steps
+ * so far (its has_next/next say where the next step starts).  Return 0 to
+ * go on, or a negative errno (-EINTR, say) to stop there.
+ */
+typedef int (*lc_collapse_step_fn)(const struct lc_collapse_result *sum,
+				   void *arg);
+
+/*
+ * lc_collapse_all(), calling @fn(sum, @arg) between steps: to show progress,
+ * or to stop between two steps (the kernel's locks are not held then).
+ * When @fn stops it, lc_collapse_each() returns @fn's error with *result the
+ * sum so far, has_next/next where to continue.  Since LIBCOLLAPSE_2.
+ */
+int lc_collapse_each(struct lc_ctx *ctx, const struct lc_collapse_req *req,
+		     size_t req_size, struct lc_collapse_result *result,
+		     size_t result_size, lc_collapse_step_fn fn, void *arg);
 
 /*
  * Events: the kernel's "events" multicast group.  An event context owns its

@@ -22,7 +22,7 @@ exported=$("$nm" -D --defined-only --with-symbol-versions "$lib" |
 	awk '$2 ~ /^[TDRB]$/ { print $3 }' | sort)
 names=$(printf '%s\n' "$exported" | sed 's/@.*//' | sort)
 listed=$(sed -e '/\/\*/,/\*\//d' "$sym" |
-	awk '/global:/ { g = 1; next } /local:/ { g = 0 } g && /;/ { gsub(/[;[:space:]]/, ""); if ($0 != "") print }' |
+	awk '/global:/ { g = 1; next } /local:/ || /^}/ { g = 0 } g && /;/ { gsub(/[;[:space:]]/, ""); if ($0 != "") print }' |
 	sort)
 
 if [ "$names" = "$listed" ]; then

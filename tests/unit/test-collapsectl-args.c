@@ -224,7 +224,7 @@ static void test_help_documents_commands_and_exit_codes(void)
 	CHECK_CONTAINS(r.out, "-b, --budget N");
 	CHECK_CONTAINS(r.out, "-n, --dry-run");
 	CHECK_CONTAINS(r.out, "-c, --count N");
-	CHECK_CONTAINS(r.out, "CAP_NET_ADMIN");
+	CHECK_CONTAINS(r.out, "CAP_SYS_ADMIN");
 	CHECK_CONTAINS(r.out, "Exit status:");
 	CHECK_CONTAINS(r.out, "  2  usage error");
 	CHECK_CONTAINS(r.out, "  3  the running kernel has no 'linmap'");

@@ -498,7 +498,7 @@ static void test_collapse_all_follows_the_cursor_to_the_end(void)
 	lc_close(ctx);
 }
 
-static void test_collapse_all_without_budget_is_one_request(void)
+static void test_collapse_all_without_budget_leaves_the_step_to_the_kernel(void)
 {
 	struct fake_collapse fc = { 0 };
 	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
@@ -509,6 +509,61 @@ static void test_collapse_all_without_budget_is_one_request(void)
 	CHECK_U64(fc.budgets[0], 0);
 	CHECK(!fc.dry_runs[0]);
 	CHECK_U64(r.tables_scanned, 4);
+	lc_close(ctx);
+}
+
+struct step_log {
+	int calls;
+	int stop_after;
+	uint64_t scanned[8];
+	uint64_t next[8];
+};
+
+static int log_step(const struct lc_collapse_result *sum, void *arg)
+{
+	struct step_log *log = arg;
+
+	if (log->calls < 8) {
+		log->scanned[log->calls] = sum->tables_scanned;
+		log->next[log->calls] = sum->has_next ? sum->next : 0;
+	}
+	return ++log->calls >= log->stop_after ? -EINTR : 0;
+}
+
+static void test_collapse_each_reports_steps_and_stops_between_them(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 1 };
+	struct step_log log = { .stop_after = 2 };
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_each(ctx, &req, sizeof(req), &r, sizeof(r),
+				   log_step, &log), -EINTR);
+	/* Two steps ran, the callback saw each sum, nothing after the stop. */
+	CHECK_INT(fc.requests, 2);
+	CHECK_INT(log.calls, 2);
+	CHECK_U64(log.scanned[0], 1);
+	CHECK_U64(log.next[0], 0x2000);
+	CHECK_U64(log.scanned[1], 2);
+	CHECK_U64(log.next[1], 0x3000);
+	/* The sum so far, and where to continue. */
+	CHECK_U64(r.tables_scanned, 2);
+	CHECK(r.has_next);
+	CHECK_U64(r.next, 0x3000);
+	CHECK(strstr(lc_strerror(ctx), "stopped between steps") != NULL);
+	lc_close(ctx);
+
+	/* A callback that never stops changes nothing about the result. */
+	memset(&fc, 0, sizeof(fc));
+	ctx = fake_ctx(answer_collapse, &fc);
+	log = (struct step_log){ .stop_after = 100 };
+	CHECK_INT(lc_collapse_each(ctx, &req, sizeof(req), &r, sizeof(r),
+				   log_step, &log), 0);
+	CHECK_INT(fc.requests, 4);
+	CHECK_INT(log.calls, 3);
+	CHECK_U64(r.tables_scanned, 4);
+	CHECK(!r.has_next);
 	lc_close(ctx);
 }
 
@@ -615,7 +670,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_request_options_unknown_to_the_library_are_refused),
 	TAP_TEST(test_collapse_with_budget_returns_the_cursor),
 	TAP_TEST(test_collapse_all_follows_the_cursor_to_the_end),
-	TAP_TEST(test_collapse_all_without_budget_is_one_request),
+	TAP_TEST(test_collapse_all_without_budget_leaves_the_step_to_the_kernel),
+	TAP_TEST(test_collapse_each_reports_steps_and_stops_between_them),
 	TAP_TEST(test_collapse_all_refuses_a_cursor_that_does_not_move),
 	TAP_TEST(test_collapse_all_failure_keeps_the_progress),
 	TAP_TEST(test_collapse_without_privilege_is_eperm),

@@ -333,10 +333,26 @@ class Checker:
         try:
             with open(self.path("collapse-user.txt"), encoding="utf-8") as f:
                 user = f.read()
-            self.check("exit 1" in user and "CAP_NET_ADMIN" in user,
-                       "unprivileged collapse: refused, exit 1, says it needs CAP_NET_ADMIN", user.strip())
+            self.check("exit 1" in user and "CAP_SYS_ADMIN" in user,
+                       "unprivileged collapse: refused, exit 1, says it needs CAP_SYS_ADMIN", user.strip())
         except OSError as e:
             self.check(False, "collapse-user.txt readable", str(e))
+        try:
+            with open(self.path("watch-user.txt"), encoding="utf-8") as f:
+                user = f.read()
+            self.check("exit 1" in user and "CAP_SYS_ADMIN" in user,
+                       "unprivileged watch: refused, exit 1, says it needs CAP_SYS_ADMIN", user.strip())
+            with open(self.path("status-netns.txt"), encoding="utf-8") as f:
+                netns = f.read()
+            self.check("exit 3" in netns,
+                       "a new network namespace has no linmap family (collapsectl exit 3)", netns.strip())
+            with open(self.path("status-user.json"), encoding="utf-8") as f:
+                st = json.load(f)
+            self.check(st.get("stats", {}).get("leaves") is not None and
+                       "linear_start" not in json.dumps(st.get("caps", {})),
+                       "unprivileged status: counts, but no linear-map addresses", json.dumps(st)[:300])
+        except (OSError, ValueError) as e:
+            self.check(False, "unprivileged watch / netns / status results readable", str(e))
         try:
             with open(self.path("watch.jsonl"), encoding="utf-8") as f:
                 events = [json.loads(line) for line in f if line.strip()]

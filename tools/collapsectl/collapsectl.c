@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libcollapse.h>
 
@@ -54,9 +55,12 @@ static const char *const usage_text =
 	"      Fold the linear map (or the tables mapping [START, END)) back\n"
 	"      into the largest leaves its attributes allow, and show what was\n"
 	"      folded, freed and skipped, and why.  Without --budget it runs to\n"
-	"      the end; with --budget it scans at most N page-table pages and\n"
-	"      prints the command that continues.  Needs CAP_NET_ADMIN (root)\n"
-	"      and a system with BBML3 whose linear map is block-capable.\n"
+	"      the end in steps of the kernel's default size (progress on a\n"
+	"      terminal; Ctrl-C stops between steps and prints the command\n"
+	"      that continues); with --budget it makes one step of at most N\n"
+	"      page-table pages and prints the command that continues.  Needs\n"
+	"      CAP_SYS_ADMIN (root) and a system with BBML3 whose linear map\n"
+	"      is block-capable.\n"
 	"  watch [--json] [--count N]\n"
 	"      Print one line per kernel event (leaves split, a collapse ran)\n"
 	"      as it arrives; if events were lost, a warning and a line with\n"
@@ -84,7 +88,7 @@ static const char *const usage_text =
 	"Exit status:\n"
 	"  0  success\n"
 	"  1  the kernel refused the request (its reason is printed: collapse\n"
-	"     needs CAP_NET_ADMIN, and a system that can collapse), or another\n"
+	"     needs CAP_SYS_ADMIN, and a system that can collapse), or another\n"
 	"     runtime error\n"
 	"  2  usage error: unknown command or option, missing value, bad\n"
 	"     address or range\n"
@@ -213,6 +217,48 @@ out:
 	return ret;
 }
 
+/* SIGINT or SIGTERM arrived: "watch" and "collapse" stop cleanly. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/*
+ * Between two collapse steps (no kernel lock held): show progress on a
+ * terminal, and stop if asked to.  SA_RESTART keeps a request in flight
+ * going; the flag is looked at here only.
+ */
+static int collapse_progress(const struct lc_collapse_result *sum, void *arg)
+{
+	const struct lc_collapse_req *req = arg;
+	uint64_t folds = 0;
+	int i;
+
+	if (stop_requested)
+		return -EINTR;
+	if (!isatty(STDERR_FILENO))
+		return 0;
+	for (i = 0; i < LC_LEVEL_NR; i++)
+		folds += sum->folds[i];
+	fprintf(stderr, "\rcollapsectl: %s%" PRIu64 " tables scanned, %" PRIu64
+		" leaves folded, %" PRIu64 " tables freed; next 0x%" PRIx64 " (Ctrl-C stops)",
+		req->dry_run ? "dry run: " : "", sum->tables_scanned, folds,
+		sum->tables_freed, sum->next);
+	return 0;
+}
+
+static void collapse_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Print the failure of @ctx, and what to do about the usual ones. */
 static void collapse_failed(struct lc_ctx *ctx, int err,
 			    const struct lc_collapse_req *req,
@@ -221,7 +267,9 @@ static void collapse_failed(struct lc_ctx *ctx, int err,
 	fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 	if (err == -EPERM)
 		fprintf(stderr,
-			"collapsectl: collapse needs CAP_NET_ADMIN: run it as root\n");
+			"collapsectl: collapse needs CAP_SYS_ADMIN: run it as root\n");
+	if (err == -EINTR)
+		fprintf(stderr, "collapsectl: interrupted between two steps: the linear map is consistent\n");
 	if (done->tables_scanned && done->has_next && done->has_range)
 		fprintf(stderr,
 			"collapsectl: the steps before the failure scanned %" PRIu64
@@ -285,13 +333,20 @@ static int cmd_collapse(int argc, char **argv)
 
 	/*
 	 * With a budget the operator asked for one bounded step; without one
-	 * lc_collapse_all() makes one request, which the kernel runs to the
-	 * end (and would follow a cursor if the kernel ever returned one).
+	 * lc_collapse_each() steps through the range with the kernel's default
+	 * budget (each step a request of its own, the kernel's locks dropped
+	 * in between), showing progress on a terminal; Ctrl-C stops between
+	 * two steps and prints how to continue.
 	 */
-	if (req.budget)
+	if (req.budget) {
 		err = lc_collapse(ctx, &req, sizeof(req), &result, sizeof(result));
-	else
-		err = lc_collapse_all(ctx, &req, sizeof(req), &result, sizeof(result));
+	} else {
+		collapse_catch_signals();
+		err = lc_collapse_each(ctx, &req, sizeof(req), &result,
+				       sizeof(result), collapse_progress, &req);
+		if (isatty(STDERR_FILENO) && result.tables_scanned)
+			fputc('\n', stderr);
+	}
 	ret = EXIT_RUNTIME;
 	if (err < 0) {
 		if (req.budget)
@@ -310,23 +365,16 @@ out:
 	return ret;
 }
 
-static volatile sig_atomic_t watch_stop;
-
-static void watch_on_signal(int sig)
-{
-	(void)sig;
-	watch_stop = 1;
-}
 
 /*
  * SIGINT and SIGTERM end "watch" cleanly.  They stay blocked except inside
  * ppoll() (which then fails with EINTR), so one arriving between the check
- * of watch_stop and the wait cannot be missed.  *@wait_mask is the mask to
+ * of stop_requested and the wait cannot be missed.  *@wait_mask is the mask to
  * wait with.
  */
 static void watch_catch_signals(sigset_t *wait_mask)
 {
-	struct sigaction sa = { .sa_handler = watch_on_signal };
+	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigset_t block;
 
 	sigemptyset(&sa.sa_mask);
@@ -413,7 +461,7 @@ static int cmd_watch(int argc, char **argv)
 	watch_catch_signals(&wait_mask);
 
 	ret = EXIT_OK;
-	while (!watch_stop && (!count || seen < count)) {
+	while (!stop_requested && (!count || seen < count)) {
 		struct pollfd pfd = { .fd = lc_events_fd(evs), .events = POLLIN };
 
 		if (ppoll(&pfd, 1, NULL, &wait_mask) < 0) {

@@ -6,7 +6,8 @@
 # `collapsectl collapse` must bring it back to the ideal leaf count.  The
 # host checker (check_results.py collapse) compares every snapshot with its
 # ptdump and requires restoration 1.00 after the collapse.  Also: an
-# unprivileged collapse is refused with EPERM, a dry run changes nothing,
+# unprivileged collapse and events subscription are refused with EPERM, the
+# family is absent from a new network namespace, a dry run changes nothing,
 # and `collapsectl watch` sees the split and collapse events.
 . /lib/linmap-guest.sh
 
@@ -32,6 +33,24 @@ if su -s /bin/sh -c 'exec collapsectl collapse' nobody \
 	fail "an unprivileged collapse succeeded"
 else
 	echo "exit $?" >>"$RESULTS/collapse-user.txt"
+fi
+
+# 2b. Nor may an unprivileged user listen to the events (when others'
+#     secretmem splits the map is a side channel), and the family exists
+#     in the initial network namespace only; whole-map counts stay
+#     world-readable.
+if su -s /bin/sh -c 'exec collapsectl watch --count 1' nobody \
+	>"$RESULTS/watch-user.txt" 2>&1; then
+	fail "an unprivileged watch joined the events group"
+else
+	echo "exit $?" >>"$RESULTS/watch-user.txt"
+fi
+su -s /bin/sh -c 'exec collapsectl status --json' nobody >"$RESULTS/status-user.json" 2>&1 ||
+	fail "an unprivileged status failed: $(cat "$RESULTS/status-user.json")"
+if unshare -n collapsectl status >"$RESULTS/status-netns.txt" 2>&1; then
+	fail "the linmap family answered in a new network namespace"
+else
+	echo "exit $?" >>"$RESULTS/status-netns.txt"
 fi
 
 # 3. A dry run counts and changes nothing.
