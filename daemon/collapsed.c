@@ -34,6 +34,7 @@
 #include "log.h"
 #include "policy.h"
 #include "status-json.h"
+#include "status-metrics.h"
 #include "status-socket.h"
 #include "status-text.h"
 
@@ -65,6 +66,9 @@ struct daemon {
 	uint64_t watchdog_interval;	/* ns; 0 = no watchdog */
 	uint64_t watchdog_next;
 	char status_sent[256];
+	char *metrics_sent;		/* text of the metrics file, as written */
+	char metrics_path[CONFIG_TEXTFILE_MAX];	/* where it was written */
+	int metrics_error;		/* of the last write, 0 = none */
 	bool stop;
 };
 
@@ -108,6 +112,55 @@ static char *daemon_status_doc(void *arg, bool root_peer)
 	};
 
 	return status_json(&view);
+}
+
+/*
+ * [metrics] textfile: rewrite it when its text changed (the state, or what
+ * the daemon knows of the kernel), after an event the loop handled anyway,
+ * so the file costs no wakeup.  A failure is logged when it first happens
+ * and when it clears, not at every event.
+ */
+static void daemon_write_metrics(struct daemon *d)
+{
+	const char *path = d->cfg.metrics_textfile;
+	struct status_view view = {
+		.version = LINMAP_VERSION,
+		.policy = &d->policy,
+		.config = &d->cfg,
+		.config_path = d->config_path,
+		.caps = d->kernel.has_caps ? &d->kernel.caps : NULL,
+		.stats = d->kernel.has_stats ? &d->kernel.stats : NULL,
+		.now = now_ns(CLOCK_MONOTONIC),
+		.now_real = (double)now_ns(CLOCK_REALTIME) / NSEC_PER_SEC,
+		.started = d->started,
+	};
+	char *text;
+	int err;
+
+	if (!*path)
+		return;
+	text = status_metrics(&view, METRICS_PROMETHEUS);
+	if (!text)
+		return;
+	if (d->metrics_sent && !strcmp(text, d->metrics_sent) &&
+	    !strcmp(path, d->metrics_path)) {
+		free(text);
+		return;
+	}
+	err = status_metrics_write(path, text);
+	if (err && err != d->metrics_error)
+		log_warning("cannot write the metrics file %s: %s (the unit needs ReadWritePaths= for its directory)",
+			    path, strerror(-err));
+	else if (!err && d->metrics_error)
+		log_info("metrics file %s written again", path);
+	d->metrics_error = err;
+	if (err) {
+		free(text);
+		return;
+	}
+	free(d->metrics_sent);
+	d->metrics_sent = text;
+	snprintf(d->metrics_path, sizeof(d->metrics_path), "%s", path);
 }
 
 /* STATUS= for systemctl status, when it changed. */
@@ -297,6 +350,7 @@ static int daemon_loop(struct daemon *d)
 			break;
 		daemon_tick(d);
 		daemon_notify_status(d, NULL);
+		daemon_write_metrics(d);
 	}
 	return 0;
 }
@@ -352,6 +406,8 @@ static int daemon_setup(struct daemon *d)
 
 static void daemon_teardown(struct daemon *d)
 {
+	free(d->metrics_sent);
+	d->metrics_sent = NULL;
 	status_socket_close(&d->status);
 	kernel_close(&d->kernel);
 	if (d->sigfd >= 0)

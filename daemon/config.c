@@ -29,6 +29,7 @@ enum config_key_type {
 	KEY_PATH,
 	KEY_MODE,
 	KEY_GROUP,
+	KEY_TEXTFILE,
 };
 
 struct config_key {
@@ -61,6 +62,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct collapsed_config, socket_mode), 0, 0777 },
 	{ "status", "socket_group", KEY_GROUP,
 	  offsetof(struct collapsed_config, socket_group), 0, 0 },
+	{ "metrics", "textfile", KEY_TEXTFILE,
+	  offsetof(struct collapsed_config, metrics_textfile), 0, 0 },
 };
 
 #define CONFIG_NR_KEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
@@ -243,6 +246,37 @@ static int config_set_path(struct config_parse *p,
 	return 1;
 }
 
+/*
+ * node_exporter's textfile collector reads the *.prom files of one
+ * directory, so the file must be named so; it is written next to itself
+ * (PATH.tmp.PID) and renamed, so the directory must be one the daemon may
+ * write.
+ */
+static int config_set_textfile(struct config_parse *p,
+			       const struct config_key *key, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (!len) {
+		p->cfg.metrics_textfile[0] = '\0';
+		return 1;
+	}
+	if (*value != '/')
+		return config_fail(p, "[%s] %s: '%s' is not an absolute path (or empty, for no metrics file)",
+				   key->section, key->name, value);
+	if (len < 6 || strcmp(value + len - 5, ".prom") ||
+	    value[len - 6] == '/')
+		return config_fail(p, "[%s] %s: '%s' does not end in NAME.prom (node_exporter's textfile collector reads only *.prom files)",
+				   key->section, key->name, value);
+	if (len >= sizeof(p->cfg.metrics_textfile))
+		return config_fail(p, "[%s] %s: '%s' is longer than %zu bytes",
+				   key->section, key->name, value,
+				   sizeof(p->cfg.metrics_textfile) - 1);
+	snprintf(p->cfg.metrics_textfile, sizeof(p->cfg.metrics_textfile),
+		 "%s", value);
+	return 1;
+}
+
 static int config_set_mode(struct config_parse *p,
 			   const struct config_key *key, const char *value)
 {
@@ -314,13 +348,15 @@ static int config_handler(void *user, const char *section, const char *name,
 			return config_set_mode(p, key, value);
 		case KEY_GROUP:
 			return config_set_group(p, key, value);
+		case KEY_TEXTFILE:
+			return config_set_textfile(p, key, value);
 		}
 	}
 	if (!*section)
-		return config_fail(p, "%s: key outside a section (put it under [collapse] or [status])",
+		return config_fail(p, "%s: key outside a section (put it under [collapse], [status] or [metrics])",
 				   name);
 	if (!section_known)
-		return config_fail(p, "unknown section [%s] (known: [collapse], [status])",
+		return config_fail(p, "unknown section [%s] (known: [collapse], [status], [metrics])",
 				   section);
 	return config_fail(p, "[%s] %s: unknown key", section, name);
 }

@@ -23,6 +23,7 @@
 #define CONFIG_SOCKET_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
 #define CONFIG_GROUP_MAX	64
 #define CONFIG_ERROR_MAX	512
+#define CONFIG_TEXTFILE_MAX	1024
 
 struct collapsed_config {
 	/* [collapse] */
@@ -38,6 +39,8 @@ struct collapsed_config {
 	mode_t socket_mode;		/* of a socket the daemon creates */
 	char socket_group[CONFIG_GROUP_MAX];	/* "" = none */
 	gid_t socket_gid;		/* resolved socket_group */
+	/* [metrics] */
+	char metrics_textfile[CONFIG_TEXTFILE_MAX];	/* "" = none */
 };
 
 /* The built-in defaults. */

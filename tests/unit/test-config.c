@@ -135,12 +135,23 @@ static void test_installed_example_is_valid_and_all_defaults(void)
 static void test_unknown_section_and_key_are_named(void)
 {
 	check_error("[bogus]\nkey = 1\n", 2,
-		    "unknown section [bogus] (known: [collapse], [status])");
+		    "unknown section [bogus] (known: [collapse], [status], [metrics])");
 	check_error("[collapse]\n\nquiet = 5s\n", 3,
 		    "[collapse] quiet: unknown key");
 	check_error("[status]\nbudget = 5\n", 2, "[status] budget: unknown key");
 	check_error("budget = 5\n", 1,
-		    "budget: key outside a section (put it under [collapse] or [status])");
+		    "budget: key outside a section (put it under [collapse], [status] or [metrics])");
+}
+
+static void test_metrics_textfile_is_checked(void)
+{
+	check_error("[metrics]\ntextfile = linmap.prom\n", 2,
+		    "[metrics] textfile: 'linmap.prom' is not an absolute path (or empty, for no metrics file)");
+	check_error("[metrics]\n\ntextfile = /run/collapsed/linmap.txt\n", 3,
+		    "[metrics] textfile: '/run/collapsed/linmap.txt' does not end in NAME.prom (node_exporter's textfile collector reads only *.prom files)");
+	check_error("[metrics]\ntextfile = /run/collapsed/.prom\n", 2,
+		    "[metrics] textfile: '/run/collapsed/.prom' does not end in NAME.prom (node_exporter's textfile collector reads only *.prom files)");
+	check_error("[metrics]\nfile = /x.prom\n", 2, "[metrics] file: unknown key");
 }
 
 static void test_bad_numbers_are_named(void)
@@ -398,6 +409,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_hash_after_a_blank_starts_a_comment),
 	TAP_TEST(test_failed_reload_keeps_configuration_in_force),
 	TAP_TEST(test_durations_parse_and_format),
+	TAP_TEST(test_metrics_textfile_is_checked),
 	TAP_TEST(test_check_config_exits_0_valid_1_invalid),
 	TAP_TEST(test_bad_configuration_at_start_exits_78_not_restarted),
 };

@@ -23,6 +23,7 @@
 
 #include "count.h"
 #include "daemon-client.h"
+#include "metrics.h"
 #include "print.h"
 #include "range.h"
 
@@ -46,7 +47,7 @@ static const char *const usage_text =
 	"fold it back into large leaves; watch it being split and collapsed.\n"
 	"\n"
 	"Commands:\n"
-	"  status [--range START-END] [--json]\n"
+	"  status [--range START-END] [--json | --format FORMAT]\n"
 	"      The kernel's capabilities and the leaf counts of the linear map\n"
 	"      (or of the physical range [START, END)), with the restoration\n"
 	"      ratio: leaves / ideal leaves, 1.00 = fully restored; and the\n"
@@ -82,6 +83,9 @@ static const char *const usage_text =
 	"  -s, --socket PATH      daemon: the status socket to read\n"
 	"  -j, --json             machine-readable JSON output (watch: one\n"
 	"                         object per line)\n"
+	"  -f, --format FORMAT    status: table (default), json, prometheus\n"
+	"                         (text format 0.0.4, as node_exporter's\n"
+	"                         textfile collector reads it) or openmetrics\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
@@ -162,10 +166,12 @@ static int cmd_status(int argc, char **argv)
 	static const struct option options[] = {
 		{ "range",	required_argument,	NULL, 'r' },
 		{ "json",	no_argument,		NULL, 'j' },
+		{ "format",	required_argument,	NULL, 'f' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ 0 }
 	};
 	enum print_format format = PRINT_TABLE;
+	int metrics = -1;	/* enum metrics_dialect, or -1: not metrics */
 	struct lc_range range, *rangep = NULL;
 	struct lc_caps caps;
 	struct lc_stats stats;
@@ -174,7 +180,7 @@ static int cmd_status(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+:r:jh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:jf:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if (parse_range(optarg, &range, why, sizeof(why)))
@@ -184,6 +190,21 @@ static int cmd_status(int argc, char **argv)
 			break;
 		case 'j':
 			format = PRINT_JSON;
+			metrics = -1;
+			break;
+		case 'f':
+			metrics = -1;
+			if (!strcmp(optarg, "table"))
+				format = PRINT_TABLE;
+			else if (!strcmp(optarg, "json"))
+				format = PRINT_JSON;
+			else if (!strcmp(optarg, "prometheus"))
+				metrics = METRICS_PROMETHEUS;
+			else if (!strcmp(optarg, "openmetrics"))
+				metrics = METRICS_OPENMETRICS;
+			else
+				return usage_error("status: --format '%s': not one of table, json, prometheus, openmetrics",
+						   optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -206,7 +227,13 @@ static int cmd_status(int argc, char **argv)
 		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 		goto out;
 	}
-	if (print_ops_get(format)->status(stdout, &caps, &stats) < 0) {
+	if (metrics >= 0) {
+		struct metrics m;
+
+		metrics_begin(&m, stdout, (enum metrics_dialect)metrics);
+		metrics_kernel(&m, &caps, &stats);
+		metrics_end(&m);
+	} else if (print_ops_get(format)->status(stdout, &caps, &stats) < 0) {
 		fprintf(stderr, "collapsectl: cannot format the output: %s\n",
 			strerror(ENOMEM));
 		goto out;
