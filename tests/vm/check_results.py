@@ -50,6 +50,7 @@ import glob
 import json
 import os
 import re
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True   # keep the source tree clean
@@ -57,6 +58,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ptdump_leaves  # noqa: E402
 
 LEVELS = ptdump_leaves.LEVELS
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BLOCK_LEVELS = ("pud", "cont_pmd", "pmd")
 SMALL_LEVELS = ("cont_pte", "pte")
 
@@ -424,6 +426,22 @@ class Checker:
                        repr(doc["totals"]["collapses"]))
         except (OSError, ValueError, KeyError, TypeError) as e:
             self.check(False, "daemon-restored.json usable", str(e))
+        # The metrics file as collapsed wrote it, linted by promtool here
+        # (node_exporter in the guest already served it).
+        promtool = os.environ.get("PROMTOOL") or os.path.join(
+            os.environ.get("LINMAP_BUILD", os.path.join(TOP, "build")),
+            "host-tools", "usr", "bin", "promtool")
+        if not os.access(promtool, os.X_OK):
+            self.check(False, "promtool available (tools/setup extracts it)", promtool)
+            return
+        try:
+            with open(self.path("linmap.prom"), "rb") as f:
+                run = subprocess.run([promtool, "check", "metrics"], stdin=f,
+                                     capture_output=True, text=True, check=False)
+            self.check(run.returncode == 0, "the metrics file passes promtool check metrics",
+                       (run.stdout + run.stderr).strip()[:500])
+        except OSError as e:
+            self.check(False, "linmap.prom readable", str(e))
 
     def test_splitwin(self):
         churned = self.snapshot("churned")
