@@ -218,7 +218,8 @@ static void test_help_documents_commands_and_exit_codes(void)
 
 	run(&r, (const char *const[]){ "--help", NULL });
 	CHECK_INT(r.exit_code, 0);
-	CHECK_CONTAINS(r.out, "status [--range START-END] [--json]");
+	CHECK_CONTAINS(r.out, "status [--range START-END] [--json | --format FORMAT]");
+	CHECK_CONTAINS(r.out, "-f, --format FORMAT");
 	CHECK_CONTAINS(r.out, "collapse [--range START-END] [--budget N] [--dry-run] [--json]");
 	CHECK_CONTAINS(r.out, "watch [--json] [--count N]");
 	CHECK_CONTAINS(r.out, "-b, --budget N");
@@ -228,6 +229,9 @@ static void test_help_documents_commands_and_exit_codes(void)
 	CHECK_CONTAINS(r.out, "Exit status:");
 	CHECK_CONTAINS(r.out, "  2  usage error");
 	CHECK_CONTAINS(r.out, "  3  the running kernel has no 'linmap'");
+	run(&r, (const char *const[]){ "status", "--format", "xml", NULL });
+	CHECK_INT(r.exit_code, 2);
+	CHECK_CONTAINS(r.err, "status: --format 'xml': not one of table, json, prometheus, openmetrics");
 	run(&r, (const char *const[]){ "status", "--help", NULL });
 	CHECK_INT(r.exit_code, 0);
 	CHECK_CONTAINS(r.out, "Usage: collapsectl");
