@@ -228,7 +228,13 @@ static void daemon_reload(struct daemon *d)
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64, now / 1000);
 	if (config_load(d->config_path, !d->config_explicit, &cfg, err,
 			sizeof(err)) < 0) {
-		log_err("reload failed, keeping the configuration in force: %s", err);
+		struct log_field f[3];
+
+		log_field_str(&f[0], "CONFIG_FILE", d->config_path);
+		log_field_str(&f[1], "LINMAP_CONFIG_ERROR", err);
+		log_field_str(&f[2], "LINMAP_CONFIG_WHEN", "reload");
+		log_event(LOG_ID_CONFIG_REJECTED, SD_ERR, f, 3,
+			  "reload failed, keeping the configuration in force: %s", err);
 		set_last_error(d, "reload: %s", err);
 		/* Still a SIGHUP: a degraded daemon probes the kernel again. */
 		policy_reconfigure(&d->policy, &d->cfg, now);
@@ -519,8 +525,14 @@ int main(int argc, char **argv)
 		 * RestartPreventExitStatus=78.  Only running out of memory
 		 * is worth another try.
 		 */
-		log_err("%s; not starting: fix the file (collapsed --check-config), then systemctl restart collapsed",
-			err);
+		struct log_field f[3];
+
+		log_field_str(&f[0], "CONFIG_FILE", d->config_path);
+		log_field_str(&f[1], "LINMAP_CONFIG_ERROR", err);
+		log_field_str(&f[2], "LINMAP_CONFIG_WHEN", "start");
+		log_event(LOG_ID_CONFIG_REJECTED, SD_ERR, f, 3,
+			  "%s; not starting: fix the file (collapsed --check-config), then systemctl restart collapsed",
+			  err);
 		free(d);
 		return ret == -ENOMEM ? 1 : EX_CONFIG;
 	}

@@ -49,8 +49,12 @@ static void kernel_error(struct kernel *k, const char *fmt, ...)
 static void kernel_say_degraded(struct kernel *k, const char *reason)
 {
 	if (strcmp(reason, k->degraded_logged)) {
-		log_warning("degraded: %s; not collapsing, re-probing on SIGHUP and every resync_interval",
-			    reason);
+		struct log_field f[1];
+
+		log_field_str(&f[0], "LINMAP_REASON", reason);
+		log_event(LOG_ID_DEGRADED, SD_WARNING, f, 1,
+			  "degraded: %s; not collapsing, re-probing on SIGHUP and every resync_interval",
+			  reason);
 		snprintf(k->degraded_logged, sizeof(k->degraded_logged), "%s",
 			 reason);
 	} else {
@@ -156,8 +160,25 @@ void kernel_get_stats(struct kernel *k, struct policy *p, uint64_t now)
 static void kernel_log_collapse(const struct policy *p)
 {
 	const struct lc_collapse_result *r = &p->last;
+	struct log_field f[11];
+	uint64_t folds = 0;
+	int i, n = 0;
 
-	log_info("collapse done in %u steps: %" PRIu64 " tables scanned, %" PRIu64
+	for (i = 0; i < LC_LEVEL_NR; i++)
+		folds += r->folds[i];
+	log_field_u64(&f[n++], "LINMAP_STEPS", p->last_steps);
+	log_field_u64(&f[n++], "LINMAP_TABLES_SCANNED", r->tables_scanned);
+	log_field_u64(&f[n++], "LINMAP_FOLDS", folds);
+	log_field_u64(&f[n++], "LINMAP_FOLDS_PUD", r->folds[LC_LEVEL_PUD]);
+	log_field_u64(&f[n++], "LINMAP_FOLDS_CONT_PMD", r->folds[LC_LEVEL_CONT_PMD]);
+	log_field_u64(&f[n++], "LINMAP_FOLDS_PMD", r->folds[LC_LEVEL_PMD]);
+	log_field_u64(&f[n++], "LINMAP_FOLDS_CONT_PTE", r->folds[LC_LEVEL_CONT_PTE]);
+	log_field_u64(&f[n++], "LINMAP_TABLES_FREED", r->tables_freed);
+	log_field_u64(&f[n++], "LINMAP_BYTES_FREED", r->bytes_freed);
+	log_field_u64(&f[n++], "LINMAP_NSECS", r->nsecs);
+	log_field_u64(&f[n++], "LINMAP_INTERRUPTED", p->last_interrupted);
+	log_event(LOG_ID_COLLAPSE_DONE, SD_INFO, f, n,
+		 "collapse done in %u steps: %" PRIu64 " tables scanned, %" PRIu64
 		 " leaves created (pud %" PRIu64 ", cont_pmd %" PRIu64 ", pmd %" PRIu64
 		 ", cont_pte %" PRIu64 "), %" PRIu64 " tables freed (%" PRIu64 " bytes)",
 		 p->last_steps, r->tables_scanned,
@@ -212,8 +233,12 @@ void kernel_read_events(struct kernel *k, struct policy *p, uint64_t now)
 			log_debug("collapse event: %" PRIu64 " tables freed",
 				  ev.collapse.tables_freed);
 		} else if (ret == -ENOBUFS) {
-			log_notice("linmap events were lost (socket overrun); resynchronising from get-stats");
+			struct log_field f[1];
+
 			policy_on_lost_events(p, now);
+			log_field_u64(&f[0], "LINMAP_LOST_EVENTS", p->lost_events);
+			log_event(LOG_ID_EVENTS_LOST, SD_NOTICE, f, 1,
+				  "linmap events were lost (socket overrun); resynchronising from get-stats");
 		} else if (ret == -EPROTO) {
 			log_warning("%s", lc_events_strerror(k->evs));
 		} else {
