@@ -25,7 +25,9 @@ echo "$bs" >"$RESULTS/block-size.txt"
 addr=$start
 while [ $addr -lt $end ]; do
 	printf 'add 0x%x 0x%x\n' $addr $bs >"$knob" || fail "adding the block at $(printf 0x%x $addr) failed"
-	echo online >"$mem/memory$((addr / bs))/state" || fail "onlining memory$((addr / bs)) failed"
+	# movable, as hot-pluggable DIMMs are onlined: no unmovable kernel
+	# allocation (a page table of a later split, say) may land in them
+	echo online_movable >"$mem/memory$((addr / bs))/state" || fail "onlining memory$((addr / bs)) (movable) failed"
 	addr=$((addr + bs))
 done
 note "added and onlined $(((end - start) / bs)) blocks"
