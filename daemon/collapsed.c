@@ -94,10 +94,10 @@ static void set_last_error(struct daemon *d, const char *fmt, ...)
 
 /* ---- status ---- */
 
-static char *daemon_status_doc(void *arg, bool root_peer)
+/* What the status document and the metrics show, as of now. */
+static struct status_view daemon_view(const struct daemon *d, bool root_peer)
 {
-	struct daemon *d = arg;
-	struct status_view view = {
+	return (struct status_view){
 		.version = LINMAP_VERSION,
 		.policy = &d->policy,
 		.config = &d->cfg,
@@ -110,6 +110,11 @@ static char *daemon_status_doc(void *arg, bool root_peer)
 		.started = d->started,
 		.show_addresses = root_peer,
 	};
+}
+
+static char *daemon_status_doc(void *arg, bool root_peer)
+{
+	struct status_view view = daemon_view(arg, root_peer);
 
 	return status_json(&view);
 }
@@ -123,17 +128,8 @@ static char *daemon_status_doc(void *arg, bool root_peer)
 static void daemon_write_metrics(struct daemon *d)
 {
 	const char *path = d->cfg.metrics_textfile;
-	struct status_view view = {
-		.version = LINMAP_VERSION,
-		.policy = &d->policy,
-		.config = &d->cfg,
-		.config_path = d->config_path,
-		.caps = d->kernel.has_caps ? &d->kernel.caps : NULL,
-		.stats = d->kernel.has_stats ? &d->kernel.stats : NULL,
-		.now = now_ns(CLOCK_MONOTONIC),
-		.now_real = (double)now_ns(CLOCK_REALTIME) / NSEC_PER_SEC,
-		.started = d->started,
-	};
+	/* No addresses: the file is world-readable. */
+	struct status_view view = daemon_view(d, false);
 	char *text;
 	int err;
 

@@ -239,24 +239,6 @@ static int lc_collapse_steps(struct lc_ctx *ctx,
 	return 0;
 }
 
-LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
-			      const struct lc_collapse_req *req,
-			      size_t req_size,
-			      struct lc_collapse_result *result,
-			      size_t result_size)
-{
-	struct lc_collapse_result sum = { 0 };
-	struct lc_collapse_req in;
-	int err;
-
-	err = lc_collapse_args(ctx, req, req_size, &in, result_size);
-	if (err)
-		return err;
-	err = lc_collapse_steps(ctx, &in, &sum, NULL, NULL);
-	lc_abi_copy_out(result, result_size, &sum, sizeof(sum));
-	return err;
-}
-
 LC_EXPORT int lc_collapse_each(struct lc_ctx *ctx,
 			       const struct lc_collapse_req *req,
 			       size_t req_size,
@@ -274,6 +256,16 @@ LC_EXPORT int lc_collapse_each(struct lc_ctx *ctx,
 	err = lc_collapse_steps(ctx, &in, &sum, fn, arg);
 	lc_abi_copy_out(result, result_size, &sum, sizeof(sum));
 	return err;
+}
+
+LC_EXPORT int lc_collapse_all(struct lc_ctx *ctx,
+			      const struct lc_collapse_req *req,
+			      size_t req_size,
+			      struct lc_collapse_result *result,
+			      size_t result_size)
+{
+	return lc_collapse_each(ctx, req, req_size, result, result_size,
+				NULL, NULL);
 }
 
 LC_EXPORT const char *lc_skip_name(enum lc_skip skip)
