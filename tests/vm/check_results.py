@@ -218,7 +218,9 @@ class Checker:
         except (OSError, KeyError, ptdump_leaves.PtdumpError) as e:
             self.check(False, f"{name}: ptdump parses", str(e))
             return None
-        snap = {"ptdump": counts, "status": status}
+        with open(self.path(f"ptdump-{name}.txt"), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        snap = {"ptdump": counts, "status": status, "ptdump_text": text}
         print(f"   {name}: ptdump leaves {fmt_levels(counts['leaves'])} "
               f"invalid={counts['invalid']} mapped={counts['mapped_bytes']}")
         if status is None:
@@ -333,12 +335,19 @@ class Checker:
             self.check(False, "status JSON has caps and stats", f"missing {e}")
 
     def test_collapse(self):
+        before = self.snapshot("before")
         churned = self.snapshot("churned")
         dry = self.snapshot("dry-run")
         done = self.snapshot("collapsed")
-        if not (churned and dry and done and churned["status"] and done["status"]):
-            self.check(False, "snapshots churned, dry-run, collapsed usable")
+        if not (before and churned and dry and done and churned["status"] and done["status"]):
+            self.check(False, "snapshots before, churned, dry-run, collapsed usable")
             return
+        # The boot map is built with the largest leaves map_mem() can use:
+        # after the churn and a full collapse, every level is as it was.
+        self.check(done["ptdump"]["leaves"] == before["ptdump"]["leaves"],
+                   "collapsed: per-level leaves equal the boot map's (snapshot before the churn)",
+                   f"before {fmt_levels(before['ptdump']['leaves'])}, "
+                   f"after {fmt_levels(done['ptdump']['leaves'])}")
         c, d, a = churned["ptdump"], dry["ptdump"], done["ptdump"]
         cs, ds = churned["status"]["stats"], done["status"]["stats"]
         self.check(c["leaves_total"] > cs["ideal_leaves"],
@@ -422,11 +431,43 @@ class Checker:
             except (OSError, IndexError, ValueError) as e:
                 self.check(False, f"{name} readable", str(e))
 
+    def host_layout(self, status):
+        """What the host needs to compute the ideal itself: the linear
+        map's offset (virtual - physical), the memory regions and the
+        kernel image's linear aliases (physical), from the guest's
+        /proc/iomem and /proc/kallsyms and get-caps' linear_start."""
+        with open(self.path("iomem.txt"), encoding="utf-8") as f:
+            iomem = f.read().splitlines()
+        with open(self.path("kallsyms.txt"), encoding="utf-8") as f:
+            syms = {l.split()[2]: int(l.split()[0], 16) for l in f if len(l.split()) == 3}
+        regions, code = [], None
+        for line in iomem:
+            m = re.match(r"^(\s*)([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
+            if not m:
+                continue
+            start, end = int(m[2], 16), int(m[3], 16) + 1
+            if not m[1] and m[4] == "System RAM":
+                regions.append((start, end))
+            elif m[4] == "Kernel code" and code is None:
+                code = start
+        if not regions or code is None or "_stext" not in syms:
+            raise ValueError("iomem.txt/kallsyms.txt lack System RAM, Kernel code or _stext")
+        offset = status["caps"]["linear_start"] - regions[0][0]
+        voffset = syms["_stext"] - code          # kimage_voffset
+        pa = {k: v - voffset for k, v in syms.items()}
+        excluded = [(pa["_text"], pa["__init_begin"]), (pa["__init_end"], pa["__bss_stop"])]
+        return offset, regions, excluded
+
     def check_at_ideal(self, snap, what):
         """Check that a snapshot's ptdump has exactly the ideal leaf count
-        its stats give (restoration 1.00 from the page tables alone).  A
-        snapshot without usable stats fails the check: the ideal comes
-        from them."""
+        its stats give (restoration 1.00 from the page tables alone), and
+        that the host, computing the ideal from the ptdump itself
+        (ptdump_leaves.ideal_leaves(): runs, alignment, region edges, the
+        kernel image's aliases), finds the same number: host ideal ==
+        kernel ideal == leaves.  A snapshot without usable stats fails the
+        check: the kernel's ideal comes from them.  The host computation
+        needs the layout files (iomem.txt, kallsyms.txt) and no KFENCE
+        pool (whose bounds userspace cannot read)."""
         try:
             ideal = snap["status"]["stats"]["ideal_leaves"]
             leaves = snap["ptdump"]["leaves_total"]
@@ -434,6 +475,19 @@ class Checker:
             self.check(False, what, f"no ptdump or status with an ideal leaf count ({e!r})")
             return
         self.check(leaves == ideal, what, f"ptdump {leaves}, ideal {ideal}")
+        caps = snap["status"].get("caps", {})
+        if caps.get("kfence"):
+            print(f"   {what}: host ideal not computed (a KFENCE pool is excluded by the kernel)")
+            return
+        try:
+            offset, regions, excluded = self.host_layout(snap["status"])
+            host = ptdump_leaves.ideal_leaves(snap["ptdump_text"], self.granule(snap["status"]),
+                                              offset, regions, excluded)
+        except (OSError, KeyError, ValueError, TypeError, ptdump_leaves.PtdumpError) as e:
+            self.check(False, f"{what}: the host computes the ideal from the ptdump", repr(e))
+            return
+        self.check(host == ideal, f"{what}: host ideal == kernel ideal",
+                   f"host {host}, kernel {ideal}")
 
     def granule_bytes(self, status):
         return status["caps"]["granule"]

@@ -44,6 +44,13 @@ snapshot() {
 		fi
 		try=$((try + 1))
 	done
+	# The layout the host needs to compute the ideal on its own
+	# (check_results.py host_layout()): once per test.
+	if [ ! -f "$RESULTS/iomem.txt" ]; then
+		cat /proc/iomem >"$RESULTS/iomem.txt"
+		grep -E ' (_text|_stext|__init_begin|__init_end|__bss_stop)$' /proc/kallsyms \
+			>"$RESULTS/kallsyms.txt" || true
+	fi
 	cp /tmp/stats-1.json "$RESULTS/status-$name.json"
 	cp /tmp/stats-2.json "$RESULTS/status-$name-recheck.json"
 	cp /tmp/ptdump.txt "$RESULTS/ptdump-$name.txt"

@@ -173,6 +173,100 @@ def count_leaves(text, granule=4096):
     }
 
 
+# Flags that say how an entry maps, not what it maps with: they may differ
+# between the leaves of one run (the kernel compares every other bit).
+SHAPE_FLAGS = {"BLK", "CON"}
+
+
+def ideal_leaves(text, granule, linear_offset, regions, excluded=()):
+    """The ideal leaf count of the linear map, computed from a ptdump alone.
+
+    An independent computation of what the kernel's get-stats calls the
+    ideal: the leaves a full collapse would reach.  Valid entries with the
+    same attributes (ptdump's flags but BLK and CON) that are contiguous in
+    virtual and physical address form a run; a run never crosses the edge
+    of a memory region (@regions: physical [start, end) pairs, /proc/iomem's
+    System RAM) or an invalid entry or hole; each run takes the largest
+    leaves whose virtual and physical alignment allow (physical = virtual -
+    @linear_offset).  Leaves that overlap an @excluded physical range (the
+    kernel image's linear aliases) count as they are.
+
+    Attribute bits ptdump does not print (software bits, POIndex, a realm's
+    NS_SHARED) are not seen here: where they split runs, the kernel's ideal
+    is larger than this one."""
+    granule = parse_granule(granule)
+    geo = GEOMETRY[granule]
+    sizes = [geo["leaf"][k] for k in LEVELS if geo["leaf"][k]]
+    sizes.sort(reverse=True)
+
+    def region_of(pa):
+        for i, (rs, re_) in enumerate(regions):
+            if rs <= pa < re_:
+                return i
+        return None
+
+    def overlaps_excluded(pa, size):
+        return any(pa < xe and pa + size > xs for xs, xe in excluded)
+
+    def greedy(va, size):
+        n = 0
+        end = va + size
+        while va < end:
+            pa = va - linear_offset
+            for sz in sizes:
+                if (va | pa) % sz == 0 and end - va >= sz:
+                    break
+            else:
+                raise PtdumpError(f"run at {va:#x} is not page aligned")
+            va += sz
+            n += 1
+        return n
+
+    # [va_start, va_end, attrs, region] of the open run
+    ideal = 0
+    run = None
+
+    def close():
+        nonlocal run, ideal
+        if run:
+            ideal += greedy(run[0], run[1] - run[0])
+        run = None
+
+    for number, line in linear_map_lines(text):
+        m = LINE.match(line)
+        if not m:
+            continue
+        start, end = int(m["start"], 16), int(m["end"], 16)
+        flags = m["flags"].split()
+        if not flags or "F" in flags:
+            close()
+            continue
+        level = m["level"]
+        kind_size = geo["entry"][level]
+        if level == "PTE" and "CON" in flags or level == "PMD" and "CON" in flags:
+            kind_size = geo["leaf"]["cont_pte" if level == "PTE" else "cont_pmd"]
+        attrs = tuple(sorted(f for f in flags if f not in SHAPE_FLAGS))
+        # One ptdump line is several leaves of one size: walk them, so that
+        # region edges and exclusions are met leaf by leaf.
+        va = start
+        while va < end:
+            pa = va - linear_offset
+            region = region_of(pa)
+            if region is None:
+                raise PtdumpError(f"line {number}: {va:#x} maps {pa:#x}, outside every memory region")
+            if overlaps_excluded(pa, kind_size):
+                close()
+                ideal += 1
+            elif run and run[1] == va and run[2] == attrs and run[3] == region:
+                run[1] = va + kind_size
+            else:
+                close()
+                run = [va, va + kind_size, attrs, region]
+            va += kind_size
+    close()
+    return ideal
+
+
 def format_table(counts):
     out = [f"granule {counts['granule'] // KIB}K"]
     for kind in LEVELS:

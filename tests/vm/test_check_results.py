@@ -25,7 +25,8 @@ def status_doc(leaves, ideal, invalid=0, mapped=None):
     full = dict.fromkeys(LEVELS, 0)
     full.update(leaves)
     return {
-        "caps": {"granule": 4096, "bbml3": True, "block_capable": True, "reason": None},
+        "caps": {"granule": 4096, "bbml3": True, "block_capable": True, "reason": None,
+                 "kfence": False, "linear_start": 0xFFFF000000000000},
         "stats": {"leaves": full, "leaves_total": sum(full.values()), "invalid": invalid,
                   "ideal_leaves": ideal, "mapped_bytes": mapped,
                   "restoration": sum(full.values()) / ideal},
@@ -44,9 +45,22 @@ class Results:
             f.write(text if isinstance(text, str) else json.dumps(text))
         return self
 
+    def layout(self, ram=(0x40000000, 0xC0000000), text_pa=0x80000000):
+        """iomem.txt and kallsyms.txt as the guest records them: one RAM
+        region, the kernel image at TEXT_PA (2M of text, 2M of data)."""
+        va = 0xFFFF800080000000
+        self.write("iomem.txt", f"{ram[0]:08x}-{ram[1] - 1:08x} : System RAM\n"
+                                f"  {text_pa + 0x10000:08x}-{text_pa + 0x1FFFFF:08x} : Kernel code\n")
+        self.write("kallsyms.txt", "".join(f"{a:016x} T {n}\n" for n, a in (
+            ("_text", va), ("_stext", va + 0x10000), ("__init_begin", va + 0x200000),
+            ("__init_end", va + 0x300000), ("__bss_stop", va + 0x500000))))
+        return self
+
     def snapshot(self, name, status=True, ideal=2):
         """ptdump-NAME.txt of two 2M blocks; status-NAME.json agreeing with
         it and claiming IDEAL leaves (None: no status file)."""
+        if not os.path.exists(os.path.join(self.dir, "iomem.txt")):
+            self.layout()
         self.write(f"ptdump-{name}.txt",
                    Dump().add(2 * MIB, "PMD", KERNEL_RW | {"blk"})
                          .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
@@ -85,6 +99,33 @@ class Boundary(unittest.TestCase):
         rc, out = self.r.check("boundary")
         self.assertEqual(rc, 1, out)
         self.assertIn("FAIL: after clear: ptdump leaves == ideal leaves", out)
+
+    def test_host_ideal_agrees(self):
+        self.r.snapshot("final")
+        rc, out = self.r.check("boundary")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ok: after clear: ptdump leaves == ideal leaves: host ideal == kernel ideal", out)
+
+    def test_host_ideal_disagrees_with_a_wrong_kernel_ideal(self):
+        # Sixteen 2M blocks, 32M aligned in both spaces: one contiguous PMD
+        # range is the ideal.  A kernel that (wrongly) says 16, and whose
+        # collapse left 16 blocks, passes "leaves == ideal" but not the host.
+        dump = Dump()
+        for _ in range(16):
+            dump.add(2 * MIB, "PMD", KERNEL_RW | {"blk"})
+        self.r.write("ptdump-final.txt", dump.end())
+        self.r.write("status-final.json", status_doc({"pmd": 16}, 16, mapped=32 * MIB))
+        rc, out = self.r.check("boundary")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: after clear: ptdump leaves == ideal leaves: host ideal == kernel ideal", out)
+        self.assertIn("host 1, kernel 16", out)
+
+    def test_host_ideal_needs_the_layout(self):
+        self.r.snapshot("final")
+        os.unlink(os.path.join(self.r.dir, "iomem.txt"))
+        rc, out = self.r.check("boundary")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("the host computes the ideal from the ptdump", out)
 
     def test_missing_final_status_fails(self):
         # It used to be skipped without a word.

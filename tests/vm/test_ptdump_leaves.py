@@ -190,6 +190,49 @@ class CountLeaves(unittest.TestCase):
             pl.parse_granule("8K")
 
 
+class IdealLeaves(unittest.TestCase):
+    """ptdump_leaves.ideal_leaves(): the host's own ideal count."""
+    RAM = [(0x40000000, 0xC0000000)]
+    OFFSET = PAGE_OFFSET - 0x40000000
+
+    def pages(self, n, prot=KERNEL_RW):
+        return Dump().add(n * 4096, "PTE", prot).end()
+
+    def test_a_run_takes_the_largest_aligned_leaves(self):
+        # 1G + 2M of pages from a 1G-aligned start: one PUD and one PMD.
+        self.assertEqual(pl.ideal_leaves(self.pages(262144 + 512), 4096, self.OFFSET,
+                                         self.RAM), 2)
+
+    def test_physical_alignment_counts(self):
+        # The same run, but physically 64K off a 2M boundary: no PMD or
+        # larger leaf fits, contiguous 64K ranges do.
+        text = self.pages(512)
+        self.assertEqual(pl.ideal_leaves(text, 4096, self.OFFSET, self.RAM), 1)
+        self.assertEqual(pl.ideal_leaves(text, 4096, self.OFFSET - 0x10000,
+                                         [(0x40000000 - 0x10000, 0xC0000000)]), 32)
+
+    def test_attributes_and_invalid_entries_cut_runs(self):
+        dump = (Dump().add(1 * MIB, "PTE", KERNEL_RW)
+                      .add(4096, "PTE", KERNEL_RW - {"valid"})
+                      .add(1 * MIB - 4096, "PTE", KERNEL_RW)
+                      .add(2 * MIB, "PMD", (KERNEL_RW - {"pxn"}) | {"blk"}))
+        # 16 + (15 cont ranges + 15 pages) + 1 block
+        self.assertEqual(pl.ideal_leaves(dump.end(), 4096, self.OFFSET, self.RAM),
+                         16 + 15 + 15 + 1)
+
+    def test_region_edge_and_exclusion(self):
+        text = self.pages(1024)                       # 4M from RAM start
+        self.assertEqual(pl.ideal_leaves(text, 4096, self.OFFSET, self.RAM), 2)
+        # a region edge at 1M: 1M of contiguous ranges on each side of it,
+        # then the second 2M block
+        two = [(0x40000000, 0x40100000), (0x40100000, 0xC0000000)]
+        self.assertEqual(pl.ideal_leaves(text, 4096, self.OFFSET, two), 16 + 16 + 1)
+        # an excluded 64K keeps its 16 pages as they are
+        excl = [(0x40000000, 0x40010000)]
+        self.assertEqual(pl.ideal_leaves(text, 4096, self.OFFSET, self.RAM, excl),
+                         16 + 31 + 1)
+
+
 class CommandLine(unittest.TestCase):
     def test_json_output(self):
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:

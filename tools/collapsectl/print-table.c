@@ -315,12 +315,25 @@ static const cJSON *jget(const cJSON *obj, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
+/*
+ * A number of the document as uint64_t, clamped: converting a double out
+ * of range (or NaN) is undefined behaviour, and the document comes from
+ * whatever serves the socket.
+ */
+static uint64_t clamp_u64(double d)
+{
+	if (!(d > 0))
+		return 0;
+	if (d >= 18446744073709551616.0)	/* 2^64 */
+		return UINT64_MAX;
+	return (uint64_t)d;
+}
+
 static uint64_t ju64(const cJSON *obj, const char *key)
 {
 	const cJSON *item = jget(obj, key);
 
-	return cJSON_IsNumber(item) && item->valuedouble > 0 ?
-	       (uint64_t)item->valuedouble : 0;
+	return cJSON_IsNumber(item) ? clamp_u64(item->valuedouble) : 0;
 }
 
 static void row_jstr(FILE *out, const char *name, const cJSON *obj,
@@ -369,7 +382,7 @@ static void row_jcounts(FILE *out, const char *name, const cJSON *obj,
 /* Seconds as "1h 2min 3s", "250ms"; for deadlines and uptimes. */
 static void format_secs(char *buf, size_t size, double secs)
 {
-	uint64_t s = (uint64_t)secs;
+	uint64_t s = clamp_u64(secs);
 
 	if (secs < 1.0)
 		snprintf(buf, size, "%.0fms", secs * 1000.0);
@@ -417,7 +430,7 @@ static void table_daemon_state(FILE *out, const cJSON *doc)
 	row(out, "next wakeup", buf);
 	item = jget(policy, "cursor");
 	if (cJSON_IsNumber(item)) {
-		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)item->valuedouble);
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, clamp_u64(item->valuedouble));
 		row(out, "cursor", buf);
 	}
 	row_ju64(out, "events lost", doc, "events_lost");
@@ -436,7 +449,9 @@ static void table_daemon_last(FILE *out, const cJSON *doc)
 		return;
 	}
 	item = jget(last, "when");
-	if (cJSON_IsNumber(item)) {
+	/* Unix time within what time_t and struct tm hold (year 9999) */
+	if (cJSON_IsNumber(item) && item->valuedouble >= 0 &&
+	    item->valuedouble < 253402300800.0) {
 		time_t when = (time_t)item->valuedouble;
 		struct tm tm;
 

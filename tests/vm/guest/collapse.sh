@@ -14,6 +14,10 @@
 record_page_size
 [ -r "$PTDUMP" ] || fail "no $PTDUMP (CONFIG_PTDUMP_DEBUGFS, debugfs mounted?)"
 
+# The boot map, before anything split it (the host compares the collapsed
+# map with it level by level).
+snapshot before
+
 # Events: listen from the start, until the end of the test.
 collapsectl watch --json >"$RESULTS/watch.jsonl" 2>"$RESULTS/watch.err" &
 watch=$!
