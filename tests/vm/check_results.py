@@ -438,8 +438,18 @@ class Checker:
         /proc/iomem and /proc/kallsyms and get-caps' linear_start."""
         with open(self.path("iomem.txt"), encoding="utf-8") as f:
             iomem = f.read().splitlines()
-        with open(self.path("kallsyms.txt"), encoding="utf-8") as f:
-            syms = {l.split()[2]: int(l.split()[0], 16) for l in f if len(l.split()) == 3}
+        def symbols(name):
+            with open(self.path(name), encoding="utf-8") as f:
+                return {l.split()[2]: int(l.split()[0], 16) for l in f if len(l.split()) == 3}
+        # The running kernel's _stext (KASLR would move it), the others at
+        # their distance from _stext in the build's System.map: kallsyms has
+        # no data symbols without KALLSYMS_ALL.
+        syms = symbols("kallsyms.txt")
+        if self.exists("system-map.txt") and "_stext" in syms:
+            built = symbols("system-map.txt")
+            if "_stext" in built:
+                for k, v in built.items():
+                    syms.setdefault(k, syms["_stext"] + v - built["_stext"])
         regions, code = [], None
         for line in iomem:
             m = re.match(r"^(\s*)([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
