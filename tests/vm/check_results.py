@@ -460,10 +460,12 @@ class Checker:
                 regions.append((start, end))
             elif m[4] == "Kernel code" and code is None:
                 code = start
-        if not regions or code is None or "_stext" not in syms:
-            raise ValueError("iomem.txt/kallsyms.txt lack System RAM, Kernel code or _stext")
+        if not regions or code is None or "_text" not in syms:
+            raise ValueError("iomem.txt/kallsyms.txt/system-map.txt lack System RAM, "
+                             "Kernel code or _text")
         offset = status["caps"]["linear_start"] - regions[0][0]
-        voffset = syms["_stext"] - code          # kimage_voffset
+        # "Kernel code" starts at __pa_symbol(_text) (arch/arm64/kernel/setup.c)
+        voffset = syms["_text"] - code          # kimage_voffset
         pa = {k: v - voffset for k, v in syms.items()}
         excluded = [(pa["_text"], pa["__init_begin"]), (pa["__init_end"], pa["__bss_stop"])]
         return offset, regions, excluded

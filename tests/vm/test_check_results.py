@@ -50,7 +50,7 @@ class Results:
         region, the kernel image at TEXT_PA (2M of text, 2M of data)."""
         va = 0xFFFF800080000000
         self.write("iomem.txt", f"{ram[0]:08x}-{ram[1] - 1:08x} : System RAM\n"
-                                f"  {text_pa + 0x10000:08x}-{text_pa + 0x1FFFFF:08x} : Kernel code\n")
+                                f"  {text_pa:08x}-{text_pa + 0x1FFFFF:08x} : Kernel code\n")
         self.write("kallsyms.txt", "".join(f"{a:016x} T {n}\n" for n, a in (
             ("_text", va), ("_stext", va + 0x10000), ("__init_begin", va + 0x200000),
             ("__init_end", va + 0x300000), ("__bss_stop", va + 0x500000))))
