@@ -108,6 +108,13 @@ void metrics_sample_u64(struct metrics *m, const char *label_name,
 	fprintf(m->out, "%" PRIu64 "\n", value);
 }
 
+void metrics_single(struct metrics *m, const char *name, enum metrics_type type,
+		    const char *unit, const char *help, uint64_t value)
+{
+	metrics_family(m, name, type, unit, help);
+	metrics_sample_u64(m, NULL, NULL, value);
+}
+
 uint64_t metrics_leaf_bytes(uint32_t granule, enum lc_level level)
 {
 	uint64_t entries = granule / 8;	/* descriptors per table */
@@ -161,15 +168,15 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 	int i;
 
 	if (caps) {
-		metrics_family(m, "linmap_granule_bytes", METRICS_GAUGE, "bytes",
-			       "Base page size of the kernel.");
-		metrics_sample_u64(m, NULL, NULL, caps->granule);
-		metrics_family(m, "linmap_bbml3", METRICS_GAUGE, NULL,
-			       "1 if every CPU supports BBML3.");
-		metrics_sample_u64(m, NULL, NULL, caps->bbml3);
-		metrics_family(m, "linmap_block_capable", METRICS_GAUGE, NULL,
-			       "1 if the linear map holds block mappings that are split on demand.");
-		metrics_sample_u64(m, NULL, NULL, caps->block_capable);
+		metrics_single(m, "linmap_granule_bytes", METRICS_GAUGE, "bytes",
+			       "Base page size of the kernel.",
+			       caps->granule);
+		metrics_single(m, "linmap_bbml3", METRICS_GAUGE, NULL,
+			       "1 if every CPU supports BBML3.",
+			       caps->bbml3);
+		metrics_single(m, "linmap_block_capable", METRICS_GAUGE, NULL,
+			       "1 if the linear map holds block mappings that are split on demand.",
+			       caps->block_capable);
 	}
 	if (!stats)
 		return;
@@ -185,36 +192,35 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 			       "Bytes the leaf mappings of each level map.");
 		metrics_levels(m, bytes);
 	}
-	metrics_family(m, "linmap_ideal_leaves", METRICS_GAUGE, NULL,
-		       "Leaves a full collapse would reach with the current attributes.");
-	metrics_sample_u64(m, NULL, NULL, stats->ideal_leaves);
+	metrics_single(m, "linmap_ideal_leaves", METRICS_GAUGE, NULL,
+		       "Leaves a full collapse would reach with the current attributes.",
+		       stats->ideal_leaves);
 	metrics_family(m, "linmap_restoration_ratio", METRICS_GAUGE, NULL,
 		       "Leaves divided by ideal leaves: 1 is fully restored, larger is more fragmented.");
 	metrics_sample(m, NULL, NULL, lc_stats_restoration(stats));
-	metrics_family(m, "linmap_invalid_entries", METRICS_GAUGE, NULL,
-		       "Non-empty entries with the valid bit clear (secretmem pages, guard pages).");
-	metrics_sample_u64(m, NULL, NULL, stats->invalid);
-	metrics_family(m, "linmap_page_table_pages", METRICS_GAUGE, NULL,
-		       "Page-table pages below the top level that map the linear map.");
-	metrics_sample_u64(m, NULL, NULL, stats->table_pages);
+	metrics_single(m, "linmap_invalid_entries", METRICS_GAUGE, NULL,
+		       "Non-empty entries with the valid bit clear (secretmem pages, guard pages).",
+		       stats->invalid);
+	metrics_single(m, "linmap_page_table_pages", METRICS_GAUGE, NULL,
+		       "Page-table pages below the top level that map the linear map.",
+		       stats->table_pages);
 	if (caps && caps->granule) {
-		metrics_family(m, "linmap_page_table_bytes", METRICS_GAUGE, "bytes",
-			       "Memory those page-table pages take.");
-		metrics_sample_u64(m, NULL, NULL,
-				   stats->table_pages * caps->granule);
+		metrics_single(m, "linmap_page_table_bytes", METRICS_GAUGE, "bytes",
+			       "Memory those page-table pages take.",
+			       stats->table_pages * caps->granule);
 	}
-	metrics_family(m, "linmap_mapped_bytes", METRICS_GAUGE, "bytes",
-		       "Bytes of memory the valid leaves map.");
-	metrics_sample_u64(m, NULL, NULL, stats->mapped_bytes);
+	metrics_single(m, "linmap_mapped_bytes", METRICS_GAUGE, "bytes",
+		       "Bytes of memory the valid leaves map.",
+		       stats->mapped_bytes);
 	metrics_family(m, "linmap_splits", METRICS_COUNTER, NULL,
 		       "Leaves split since boot, per level of the leaf split.");
 	metrics_levels(m, stats->splits);
 	metrics_family(m, "linmap_folds", METRICS_COUNTER, NULL,
 		       "Leaves created by collapses since boot, per level.");
 	metrics_levels(m, stats->folds);
-	metrics_family(m, "linmap_freed_page_tables", METRICS_COUNTER, NULL,
-		       "Page-table pages freed by collapses since boot.");
-	metrics_sample_u64(m, NULL, NULL, stats->tables_freed);
+	metrics_single(m, "linmap_freed_page_tables", METRICS_COUNTER, NULL,
+		       "Page-table pages freed by collapses since boot.",
+		       stats->tables_freed);
 }
 
 int metrics_end(struct metrics *m)

@@ -61,6 +61,10 @@ void metrics_sample(struct metrics *m, const char *label_name,
 void metrics_sample_u64(struct metrics *m, const char *label_name,
 			const char *label_value, uint64_t value);
 
+/* A family with one unlabelled sample: metrics_family() + metrics_sample_u64(). */
+void metrics_single(struct metrics *m, const char *name, enum metrics_type type,
+		    const char *unit, const char *help, uint64_t value);
+
 /* The linear map's families (linmap_*) from get-caps and get-stats. */
 void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 		    const struct lc_stats *stats);

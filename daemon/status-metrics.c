@@ -30,8 +30,7 @@ static const char *const state_names[] = {
 static void counter(struct metrics *m, const char *name, const char *help,
 		    uint64_t value)
 {
-	metrics_family(m, name, METRICS_COUNTER, NULL, help);
-	metrics_sample_u64(m, NULL, NULL, value);
+	metrics_single(m, name, METRICS_COUNTER, NULL, help, value);
 }
 
 static void daemon_families(struct metrics *m, const struct status_view *v)
@@ -65,9 +64,9 @@ static void daemon_families(struct metrics *m, const struct status_view *v)
 				   p->folds[i]);
 	counter(m, "collapsed_freed_page_tables",
 		"Page-table pages collapsed's collapses freed.", p->tables_freed);
-	metrics_family(m, "collapsed_freed_bytes", METRICS_COUNTER, "bytes",
-		       "Bytes of page-table memory collapsed's collapses freed.");
-	metrics_sample_u64(m, NULL, NULL, p->bytes_freed);
+	metrics_single(m, "collapsed_freed_bytes", METRICS_COUNTER, "bytes",
+		       "Bytes of page-table memory collapsed's collapses freed.",
+		       p->bytes_freed);
 	metrics_family(m, "collapsed_collapse_seconds", METRICS_COUNTER,
 		       "seconds",
 		       "Time the kernel spent in collapsed's collapses.");
