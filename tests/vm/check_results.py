@@ -7,15 +7,26 @@
 For every snapshot the guest took (status-NAME.json from `collapsectl status
 --json` and ptdump-NAME.txt taken right after it), the per-level leaf counts
 and the invalid count from the kernel's statistics must EQUAL those that
-ptdump_leaves.py derives from the page-table dump of the same boot.  Then,
-per test:
+ptdump_leaves.py derives from the page-table dump of the same boot.  Leaves
+are counted by their shape, valid or not (an invalid page is still a pte
+leaf, and also one of the invalid entries).  With the walk come, taken
+inside the same stable pair, the kernel's counters (counts-NAME.json from
+`collapsectl status --counts --json`, no walk) and /proc/meminfo's
+DirectMap lines (meminfo-NAME.txt); both must exist, and: the counters'
+leaves per level == the walk's == ptdump's, their table_pages and
+mapped_bytes == the walk's, they say walked false and carry no ideal (nor
+invalid, nor restoration); each DirectMap line is that level's leaves x its
+leaf size / 1024 kB, and the lines are exactly those of the granule (4K:
+DirectMap4K 64K 2M 32M 1G; 16K: 16K 2M 32M 1G; 64K: 64K 2M 512M 16G).
+Then, per test:
 
   status    before the churn: blocks exist (BBML3 machine), the restoration
             is reported; while secretmem regions are held: at least one
-            invalid entry per held page; after the churn: more pte/cont_pte
-            leaves and a larger (worse) restoration than before, and the
-            invalid entries are gone again.  Works on ptdump alone when the
-            guest ran `status.sh --ptdump-only`.
+            invalid entry and one pte leaf per held page, and the map covers
+            the same memory as before (invalid leaves count); after the
+            churn: more pte/cont_pte leaves and a larger (worse) restoration
+            than before, and the invalid entries are gone again.  Works on
+            ptdump alone when the guest ran `status.sh --ptdump-only`.
   nobbml3   caps: bbml3 and block_capable false with a reason; leaves were
             counted; no block leaves at all.
   boot      the ptdump parses; blocks exist on bbml3 and not on nobbml3.
@@ -31,7 +42,11 @@ per test:
   earlysplit  splits made from mem_init() (linmap.test_early_split=) are
             counted, and the first split event announces them.
   kfencelate  KFENCE enabled at run time while collapses loop: its pool
-            stays at base pages.
+            stays at base pages (pte leaves, valid or not).
+  collapse  churn, a dry run that changes nothing, a collapse back to the
+            boot map and the ideal; unprivileged (nobody): collapse and
+            watch refused, status answered from the counters (walked false,
+            leaves, no ideal, no linear-map addresses).
   hotplug   hot-added memory, collapsed: no PUD leaf across its memory
             blocks, the largest leaves one block holds.
   kunit     every suite's KTAP results (kunit-SUITE.txt, from debugfs):
@@ -203,7 +218,8 @@ class Checker:
             return "4K"
 
     def snapshot(self, name):
-        """Load one snapshot; check stats against ptdump.  Returns a dict
+        """Load one snapshot; check stats against ptdump, and the counters
+        and DirectMap lines against both (check_counters()).  Returns a dict
         with 'ptdump' counts and, when there are stats, 'status'."""
         status = None
         if self.exists(f"status-{name}.json"):
@@ -242,6 +258,14 @@ class Checker:
             self.check(stats["mapped_bytes"] == counts["mapped_bytes"],
                        f"{name}: mapped bytes: stats == ptdump",
                        f"stats {stats['mapped_bytes']}, ptdump {counts['mapped_bytes']}")
+            # As root, `collapsectl status --json` walks: the ideal and
+            # the invalid entries come only from a walk.
+            self.check(stats.get("walked", True) is True and
+                       isinstance(stats.get("ideal_leaves"), int) and
+                       isinstance(stats.get("invalid"), int),
+                       f"{name}: status --json walked the linear map (ideal and invalid reported)",
+                       f"walked={stats.get('walked')!r} ideal_leaves={stats.get('ideal_leaves')!r} "
+                       f"invalid={stats.get('invalid')!r}")
             if self.exists(f"status-{name}-recheck.json"):
                 again = self.load_json(f"status-{name}-recheck.json")["stats"]
                 self.check(again["leaves"] == stats["leaves"] and
@@ -251,7 +275,95 @@ class Checker:
                            f"after {fmt_levels(again['leaves'])}")
         except (KeyError, TypeError, ValueError) as e:
             self.check(False, f"{name}: status JSON has caps and stats", f"missing {e}")
+        self.check_counters(name, status, counts)
         return snap
+
+    def check_counters(self, name, status, counts):
+        """The kernel's counters (counts-NAME.json: `collapsectl status
+        --counts --json`, get-stats without a walk) and /proc/meminfo's
+        DirectMap lines (meminfo-NAME.txt), both taken inside the snapshot's
+        stable pair: required whenever the snapshot has stats, and they must
+        agree with the walk (status-NAME.json) and ptdump (COUNTS)."""
+        walk = status.get("stats") if isinstance(status, dict) else None
+        walk = walk if isinstance(walk, dict) else {}
+        leaves = walk.get("leaves")
+        cname = f"counts-{name}.json"
+        if not self.exists(cname):
+            self.check(False, f"{name}: the counters were saved ({cname})", "missing")
+        else:
+            try:
+                cstats = self.load_json(cname)["stats"]
+                cleaves = cstats["leaves"]
+                print(f"   {name}: counters leaves {fmt_levels(cleaves)} "
+                      f"table_pages={cstats.get('table_pages')} "
+                      f"mapped={cstats.get('mapped_bytes')} walked={cstats.get('walked')!r}")
+                for level in LEVELS:
+                    c, w, p = cleaves[level], (leaves or {}).get(level), counts["leaves"][level]
+                    self.check(c == w == p, f"{name}: {level} leaves: counters == walk == ptdump",
+                               f"counters {c}, walk {w}, ptdump {p}")
+                self.check(cstats.get("leaves_total") == sum(cleaves[k] for k in LEVELS),
+                           f"{name}: counters: leaves_total is the sum of the levels",
+                           f"leaves_total {cstats.get('leaves_total')!r}")
+                for key in ("table_pages", "mapped_bytes"):
+                    self.check(isinstance(cstats.get(key), int) and
+                               cstats.get(key) == walk.get(key),
+                               f"{name}: {key}: counters == walk",
+                               f"counters {cstats.get(key)!r}, walk {walk.get(key)!r}")
+                self.check(cstats.get("walked") is False,
+                           f"{name}: counters: walked is false (no walk)",
+                           f"walked={cstats.get('walked')!r}")
+                # Null or absent alike: only a walk finds them.
+                extra = {k: cstats[k] for k in ("ideal_leaves", "invalid", "restoration")
+                         if cstats.get(k) is not None}
+                self.check(not extra, f"{name}: counters: no ideal, invalid or restoration",
+                           json.dumps(extra))
+                leaves = cleaves
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+                self.check(False, f"{name}: {cname} has the counters' stats", repr(e))
+        self.check_meminfo(name, self.granule(status), leaves)
+
+    def check_meminfo(self, name, granule, leaves):
+        """meminfo-NAME.txt: /proc/meminfo's DirectMap lines, one per leaf
+        size of the granule (arch_report_meminfo(): "%-16s%8llu kB", named by
+        the size), each that level's LEAVES x the leaf size in kB, and no
+        other line named DirectMap."""
+        mname = f"meminfo-{name}.txt"
+        try:
+            with open(self.path(mname), encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            self.check(False, f"{name}: /proc/meminfo's DirectMap lines were saved ({mname})",
+                       str(e))
+            return
+        try:
+            want = direct_map_lines(granule)
+        except ptdump_leaves.PtdumpError as e:
+            self.check(False, f"{name}: DirectMap lines for the granule", str(e))
+            return
+        got = {}
+        for line in text.splitlines():
+            if not line.startswith("DirectMap"):
+                continue
+            m = re.fullmatch(r"(DirectMap[^:\s]*):\s*(\d+) kB", line.rstrip())
+            if not m or line.rstrip() != f"{m[1] + ':':<16}{int(m[2]):>8} kB":
+                self.check(False, f"{name}: meminfo: a DirectMap line in the kernel's format",
+                           repr(line))
+                continue
+            if m[1] in got:
+                self.check(False, f"{name}: meminfo: {m[1]} once", repr(line))
+            got[m[1]] = int(m[2])
+        gk = ptdump_leaves.parse_granule(granule) // ptdump_leaves.KIB
+        self.check(sorted(got) == sorted(n for n, _, _ in want),
+                   f"{name}: meminfo has exactly the DirectMap lines of the {gk}K granule",
+                   f"got {sorted(got)}, want {[n for n, _, _ in want]}")
+        for dm, level, size in want:
+            if dm not in got:
+                continue
+            n = (leaves or {}).get(level)
+            expect = n * size // 1024 if isinstance(n, int) else None
+            self.check(got[dm] == expect,
+                       f"{name}: meminfo {dm} == {level} leaves x {size // 1024} kB",
+                       f"meminfo {got[dm]} kB, {n!r} leaves x {size // 1024} kB = {expect!r} kB")
 
     # -- per test ------------------------------------------------------
 
@@ -293,6 +405,15 @@ class Checker:
             self.check(h["invalid"] >= held_pages,
                        "while held: every held secretmem page is out of the linear map",
                        f"{h['invalid']} invalid entries for {held_pages} held pages")
+            # An invalid page is still a leaf of its shape: a base page
+            # (set_direct_map_invalid_noflush() splits to pages).
+            self.check(h["leaves"]["pte"] >= held_pages,
+                       "while held: every held secretmem page is a pte leaf (invalid leaves count)",
+                       f"{h['leaves']['pte']} pte leaves for {held_pages} held pages")
+        self.check(h["mapped_bytes"] == b["mapped_bytes"],
+                   "while held: the linear map covers the same memory as before "
+                   "(invalid leaves are mapped bytes)",
+                   f"before {b['mapped_bytes']}, while held {h['mapped_bytes']}")
         self.check(small(a) > small(b), "after churn: more pte/cont_pte leaves than before",
                    f"before {small(b)}, after {small(a)}")
         self.check(a["leaves_total"] > b["leaves_total"],
@@ -404,6 +525,7 @@ class Checker:
             self.check(st.get("stats", {}).get("leaves") is not None and
                        "linear_start" not in json.dumps(st.get("caps", {})),
                        "unprivileged status: counts, but no linear-map addresses", json.dumps(st)[:300])
+            self.check_unprivileged_stats(st.get("stats"), "unprivileged status (nobody)")
         except (OSError, ValueError) as e:
             self.check(False, "unprivileged watch / netns / status results readable", str(e))
         try:
@@ -414,6 +536,23 @@ class Checker:
                        "watch: split and collapse events arrived", repr(sorted(kinds)))
         except (OSError, ValueError) as e:
             self.check(False, "watch.jsonl readable", str(e))
+
+    def check_unprivileged_stats(self, stats, who):
+        """An unprivileged `collapsectl status --json`: it succeeded from
+        the kernel's counters (a walk needs CAP_SYS_ADMIN): walked false,
+        the leaves of every level (leaves_total their sum, not 0), and no
+        ideal (null or absent), which only a walk finds."""
+        try:
+            leaves = stats["leaves"]
+            ok = (stats.get("walked") is False and
+                  all(isinstance(leaves.get(k), int) for k in LEVELS) and
+                  stats.get("leaves_total") == sum(leaves[k] for k in LEVELS) > 0 and
+                  stats.get("ideal_leaves") is None)
+            detail = (f"walked={stats.get('walked')!r} leaves {fmt_levels(leaves)} "
+                      f"total={stats.get('leaves_total')!r} ideal={stats.get('ideal_leaves')!r}")
+        except (KeyError, TypeError, AttributeError) as e:
+            ok, detail = False, f"no stats with leaves ({e!r})"
+        self.check(ok, f"{who}: from the counters: walked false, leaves, no ideal", detail)
 
     def test_stress(self):
         final = self.snapshot("final")
@@ -657,14 +796,15 @@ class Checker:
             return
         # CONFIG_KFENCE_NUM_OBJECTS=255: (255 + 1) * 2 pages.
         pool_pages = 512
-        # The pool's pages are page-level entries, valid or (guard pages,
-        # free objects) invalid.
+        # The pool's pages are pte leaves, valid or (guard pages, free
+        # objects) invalid: leaves are counted by their shape, so the
+        # invalid ones are in the pte count already.
         def pages(snap):
-            return snap["ptdump"]["leaves"]["pte"] + snap["ptdump"]["invalid"]
+            return snap["ptdump"]["leaves"]["pte"]
         grew = pages(after) - pages(before)
         self.check(grew >= pool_pages,
                    "the late KFENCE pool stays at base pages after collapses",
-                   f"page-level entries grew by {grew}, the pool has {pool_pages} pages")
+                   f"pte leaves grew by {grew}, the pool has {pool_pages} pages")
         try:
             with open(self.path("kfence-stats.txt"), encoding="utf-8") as f:
                 text = f.read()
@@ -746,6 +886,25 @@ class Checker:
 
     def test_guest_only(self):
         print("   (checked in the guest)")
+
+
+def direct_map_lines(granule):
+    """The DirectMap lines /proc/meminfo has for GRANULE, in the kernel's
+    order (smallest leaf first): [(name, level, leaf size)], named by the
+    size (DirectMap4K, ... DirectMap1G); levels the granule lacks (PUD
+    blocks with 16K and 64K pages) have none."""
+    geo = ptdump_leaves.GEOMETRY[ptdump_leaves.parse_granule(granule)]
+    out = []
+    for level in ("pte", "cont_pte", "pmd", "cont_pmd", "pud"):
+        size = geo["leaf"][level]
+        if not size:
+            continue
+        for unit, suffix in ((ptdump_leaves.GIB, "G"), (ptdump_leaves.MIB, "M"),
+                             (ptdump_leaves.KIB, "K")):
+            if size >= unit:
+                out.append((f"DirectMap{size // unit}{suffix}", level, size))
+                break
+    return out
 
 
 def blocks(counts):

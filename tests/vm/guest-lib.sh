@@ -20,11 +20,17 @@ record_page_size() {
 		>"$RESULTS/page-size.txt"
 }
 
-# snapshot NAME [--ptdump-only]: save `collapsectl status --json` as
-# status-NAME.json and the page tables as ptdump-NAME.txt, taken as a pair:
-# stats, then ptdump, then stats again; if the two stats differ the linear
-# map changed under the ptdump, so take the pair again (three tries).  The
-# second stats are kept as status-NAME-recheck.json for the host checker.
+# snapshot NAME [--ptdump-only]: save `collapsectl status --json` (as root:
+# a walk of the linear map) as status-NAME.json and the page tables as
+# ptdump-NAME.txt, taken as a pair: stats, then ptdump, then stats again; if
+# the two stats differ the linear map changed under the ptdump, so take the
+# pair again (three tries).  The second stats are kept as
+# status-NAME-recheck.json for the host checker.  Inside the pair, next to
+# the ptdump, also the kernel's counters (`collapsectl status --counts
+# --json`, no walk) as counts-NAME.json and the DirectMap lines of
+# /proc/meminfo (from the same counters) as meminfo-NAME.txt: the host
+# compares them with the walk and the ptdump.  A meminfo without DirectMap
+# lines is saved empty (the host check fails it, by granule).
 snapshot() {
 	local name="$1" try=1
 	if [ "${2:-}" = --ptdump-only ]; then
@@ -35,6 +41,10 @@ snapshot() {
 		collapsectl status --json >/tmp/stats-1.json 2>/tmp/stats.err ||
 			fail "collapsectl status --json failed ($(cat /tmp/stats.err))"
 		cat "$PTDUMP" >/tmp/ptdump.txt || fail "cannot read $PTDUMP"
+		collapsectl status --counts --json >/tmp/counts.json 2>/tmp/stats.err ||
+			fail "collapsectl status --counts --json failed ($(cat /tmp/stats.err))"
+		grep '^DirectMap' /proc/meminfo >/tmp/meminfo.txt ||
+			: >/tmp/meminfo.txt
 		collapsectl status --json >/tmp/stats-2.json 2>/tmp/stats.err ||
 			fail "collapsectl status --json failed ($(cat /tmp/stats.err))"
 		cmp -s /tmp/stats-1.json /tmp/stats-2.json && break
@@ -54,6 +64,8 @@ snapshot() {
 	cp /tmp/stats-1.json "$RESULTS/status-$name.json"
 	cp /tmp/stats-2.json "$RESULTS/status-$name-recheck.json"
 	cp /tmp/ptdump.txt "$RESULTS/ptdump-$name.txt"
+	cp /tmp/counts.json "$RESULTS/counts-$name.json"
+	cp /tmp/meminfo.txt "$RESULTS/meminfo-$name.txt"
 	note "snapshot $name taken (try $try)"
 }
 

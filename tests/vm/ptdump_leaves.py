@@ -9,17 +9,28 @@ and counts, for the section between '---[ Linear Mapping start ]---' and
     0xSTART-0xEND   SIZE LEVEL [flags...]
 
 ptdump merges neighbouring entries of one level with identical attributes
-into one line, so a line stands for (END-START)/entry_size entries:
+into one line, so a line stands for (END-START)/entry_size entries.  Leaves
+are counted by their SHAPE, valid or not, as the kernel's counters and its
+walker count them (x86's DirectMap counts do the same):
 
-  - flags contain 'F' (valid bit clear, but the entry is not empty):
-    invalid entries, (END-START) / size of one entry at that level;
   - no flags at all (prot 0): holes, ignored;
   - PUD with BLK: PUD blocks;  PMD with BLK and CON: contiguous PMD groups;
     PMD with BLK: PMD blocks;  PTE with CON: contiguous PTE groups;
-    PTE: base pages.
-A contiguous group (16 entries with 4K pages) counts once.  mapped_bytes is
-the sum of all valid leaves' sizes.  Anything else (a valid table-level line,
-a size that is not a whole number of entries) is an error, not a guess.
+    PTE: base pages;
+  - flags contain 'F' (valid bit clear, but the entry is not empty; the
+    kernel marks such entries PTE_PRESENT_INVALID, ptdump's NG, so that
+    ptdump reports an invalid block at its own level): still a leaf of its
+    level, by the same rules, except that an invalid block shows no BLK
+    (ptdump prints BLK for descriptor type bits 0b01, and the type bits of
+    an invalid entry are 0b00): PUD F: a PUD block; PMD F CON: a
+    contiguous PMD group; PMD F: a PMD block; PTE F CON: a contiguous PTE
+    group; PTE F: a base page.  Invalid entries are ALSO counted one by
+    one, (END-START) / size of one entry at that level, in `invalid`.
+A contiguous group (16 entries with 4K pages) counts once, valid or not.
+mapped_bytes is the sum of all leaves' sizes, valid or not: the memory the
+linear map covers.  Anything else (a valid table-level line, an invalid
+line with BLK, a size that is not a whole number of leaves) is an error,
+not a guess.
 
 Run as a script it prints the counts as JSON (or a table); imported, use
 count_leaves(text, granule).
@@ -115,6 +126,29 @@ def entries(size, unit, what, number):
     return size // unit
 
 
+def leaf_kind(level, flags, geo, granule, number):
+    """The leaf level ("pud" ... "pte") of a ptdump line with these flags,
+    valid or not; PtdumpError when the line is no leaf of the linear map."""
+    cont = "CON" in flags
+    if "F" in flags:
+        # Invalid: the type bits are 0b00, so a block shows no BLK (and a
+        # line with both cannot be: BLK means type bits 0b01, valid).
+        block = level in ("PUD", "PMD") and "BLK" not in flags
+        what = "an invalid"
+    else:
+        block = "BLK" in flags
+        what = "a valid"
+    if level == "PUD" and block and not cont and geo["leaf"]["pud"]:
+        return "pud"
+    if level == "PMD" and block:
+        return "cont_pmd" if cont else "pmd"
+    if level == "PTE" and "BLK" not in flags:
+        return "cont_pte" if cont else "pte"
+    raise PtdumpError(f"line {number}: {what} {level} entry with flags "
+                      f"{' '.join(flags)} is not a leaf of the "
+                      f"{granule // KIB}K linear map")
+
+
 def count_leaves(text, granule=4096):
     """Return a dict: granule, leaves{pud..pte}, leaves_total, invalid,
     mapped_bytes, holes_bytes, lines."""
@@ -145,21 +179,9 @@ def count_leaves(text, granule=4096):
         if not flags:
             holes += size
             continue
+        kind = leaf_kind(level, flags, geo, granule, number)
         if "F" in flags:
             invalid += entries(size, geo["entry"][level], f"invalid {level} entries", number)
-            continue
-        block = "BLK" in flags
-        cont = "CON" in flags
-        if level == "PUD" and block and not cont and geo["leaf"]["pud"]:
-            kind = "pud"
-        elif level == "PMD" and block:
-            kind = "cont_pmd" if cont else "pmd"
-        elif level == "PTE" and not block:
-            kind = "cont_pte" if cont else "pte"
-        else:
-            raise PtdumpError(f"line {number}: a valid {level} entry with flags "
-                              f"{' '.join(flags)} is not a leaf of the "
-                              f"{granule // KIB}K linear map")
         leaves[kind] += entries(size, geo["leaf"][kind], kind, number)
         mapped += size
     return {
@@ -186,10 +208,14 @@ def ideal_leaves(text, granule, linear_offset, regions, excluded=()):
     same attributes (ptdump's flags but BLK and CON) that are contiguous in
     virtual and physical address form a run; a run never crosses the edge
     of a memory region (@regions: physical [start, end) pairs, /proc/iomem's
-    System RAM) or an invalid entry or hole; each run takes the largest
+    System RAM) or an invalid leaf or hole; each run takes the largest
     leaves whose virtual and physical alignment allow (physical = virtual -
-    @linear_offset).  Leaves that overlap an @excluded physical range (the
-    kernel image's linear aliases) count as they are.
+    @linear_offset).  An invalid leaf (an 'F' line: a secretmem page, a
+    KFENCE guard page) stays what it is and counts one per leaf, as the
+    kernel's ideal counts it (a contiguous group of invalid entries is one
+    leaf); so after a full collapse with invalid pages still out of the
+    map, leaves == ideal.  Leaves that overlap an @excluded physical range
+    (the kernel image's linear aliases) count as they are.
 
     Attribute bits ptdump does not print (software bits, POIndex, a realm's
     NS_SHARED) are not seen here: where they split runs, the kernel's ideal
@@ -238,10 +264,16 @@ def ideal_leaves(text, granule, linear_offset, regions, excluded=()):
             continue
         start, end = int(m["start"], 16), int(m["end"], 16)
         flags = m["flags"].split()
-        if not flags or "F" in flags:
+        if not flags:
             close()
             continue
         level = m["level"]
+        if "F" in flags:
+            # An invalid leaf ends the open run and counts as it is.
+            close()
+            kind = leaf_kind(level, flags, geo, granule, number)
+            ideal += entries(end - start, geo["leaf"][kind], kind, number)
+            continue
         kind_size = geo["entry"][level]
         if level == "PTE" and "CON" in flags or level == "PMD" and "CON" in flags:
             kind_size = geo["leaf"]["cont_pte" if level == "PTE" else "cont_pmd"]

@@ -15,22 +15,69 @@ sys.dont_write_bytecode = True   # keep the source tree clean
 sys.path.insert(0, HERE)
 
 import check_results  # noqa: E402
-from test_ptdump_leaves import Dump, KERNEL_RW, MIB  # noqa: E402
+from test_ptdump_leaves import Dump, KERNEL_RW, KIB, MIB, GIB  # noqa: E402
 
 LEVELS = ("pud", "cont_pmd", "pmd", "cont_pte", "pte")
+INVALID = (KERNEL_RW - {"valid"}) | {"ng"}      # PTE_PRESENT_INVALID
+
+# /proc/meminfo's DirectMap lines per granule (arch_report_meminfo()),
+# written out here rather than derived: (name, level, leaf size).
+DIRECT_MAP = {
+    4096: [("DirectMap4K", "pte", 4 * KIB), ("DirectMap64K", "cont_pte", 64 * KIB),
+           ("DirectMap2M", "pmd", 2 * MIB), ("DirectMap32M", "cont_pmd", 32 * MIB),
+           ("DirectMap1G", "pud", 1 * GIB)],
+    16384: [("DirectMap16K", "pte", 16 * KIB), ("DirectMap2M", "cont_pte", 2 * MIB),
+            ("DirectMap32M", "pmd", 32 * MIB), ("DirectMap1G", "cont_pmd", 1 * GIB)],
+    65536: [("DirectMap64K", "pte", 64 * KIB), ("DirectMap2M", "cont_pte", 2 * MIB),
+            ("DirectMap512M", "pmd", 512 * MIB), ("DirectMap16G", "cont_pmd", 16 * GIB)],
+}
 
 
-def status_doc(leaves, ideal, invalid=0, mapped=None):
-    """A `collapsectl status --json` document with these statistics."""
+def full_levels(leaves):
     full = dict.fromkeys(LEVELS, 0)
     full.update(leaves)
+    return full
+
+
+def caps(granule=4096, addresses=True):
+    c = {"granule": granule, "bbml3": True, "block_capable": True, "reason": None,
+         "kfence": False}
+    if addresses:
+        c["linear_start"] = 0xFFFF000000000000
+    return c
+
+
+def status_doc(leaves, ideal, invalid=0, mapped=None, table_pages=1, granule=4096):
+    """A `collapsectl status --json` document (as root: a walk) with these
+    statistics."""
+    full = full_levels(leaves)
     return {
-        "caps": {"granule": 4096, "bbml3": True, "block_capable": True, "reason": None,
-                 "kfence": False, "linear_start": 0xFFFF000000000000},
+        "caps": caps(granule),
         "stats": {"leaves": full, "leaves_total": sum(full.values()), "invalid": invalid,
-                  "ideal_leaves": ideal, "mapped_bytes": mapped,
-                  "restoration": sum(full.values()) / ideal},
+                  "table_pages": table_pages, "ideal_leaves": ideal, "mapped_bytes": mapped,
+                  "walked": True, "restoration": sum(full.values()) / ideal,
+                  "since_boot": {"splits": {"pmd": 1}, "folds": {"pmd": 1}, "tables_freed": 0}},
     }
+
+
+def counts_doc(leaves, mapped, table_pages=1, granule=4096, addresses=True):
+    """A `collapsectl status --counts --json` document: the kernel's
+    counters, no walk (no ideal, no invalid: null or absent)."""
+    full = full_levels(leaves)
+    return {
+        "caps": caps(granule, addresses),
+        "stats": {"leaves": full, "leaves_total": sum(full.values()), "invalid": None,
+                  "table_pages": table_pages, "ideal_leaves": None, "mapped_bytes": mapped,
+                  "walked": False, "restoration": None,
+                  "since_boot": {"splits": {"pmd": 1}, "folds": {"pmd": 1}, "tables_freed": 0}},
+    }
+
+
+def meminfo(leaves, granule=4096):
+    """/proc/meminfo's DirectMap lines for these leaves ("%-16s%8llu kB")."""
+    full = full_levels(leaves)
+    return "".join("%-16s%8d kB\n" % (name + ":", full[level] * size // 1024)
+                   for name, level, size in DIRECT_MAP[granule])
 
 
 class Results:
@@ -57,15 +104,37 @@ class Results:
         return self
 
     def snapshot(self, name, status=True, ideal=2):
-        """ptdump-NAME.txt of two 2M blocks; status-NAME.json agreeing with
-        it and claiming IDEAL leaves (None: no status file)."""
+        """ptdump-NAME.txt of two 2M blocks; status-NAME.json,
+        counts-NAME.json and meminfo-NAME.txt agreeing with it, the walk
+        claiming IDEAL leaves (status False: a ptdump-only snapshot)."""
         if not os.path.exists(os.path.join(self.dir, "iomem.txt")):
             self.layout()
         self.write(f"ptdump-{name}.txt",
                    Dump().add(2 * MIB, "PMD", KERNEL_RW | {"blk"})
                          .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
         if status:
-            self.write(f"status-{name}.json", status_doc({"pmd": 2}, ideal, mapped=4 * MIB))
+            self.stats(name, {"pmd": 2}, ideal, mapped=4 * MIB)
+        return self
+
+    def stats(self, name, leaves, ideal, mapped, invalid=0, table_pages=1, granule=4096):
+        """status-NAME.json (the walk), counts-NAME.json (the counters) and
+        meminfo-NAME.txt (DirectMap lines), all agreeing."""
+        self.write(f"status-{name}.json", status_doc(leaves, ideal, invalid, mapped,
+                                                     table_pages, granule))
+        self.write(f"counts-{name}.json", counts_doc(leaves, mapped, table_pages, granule))
+        self.write(f"meminfo-{name}.txt", meminfo(leaves, granule))
+        return self
+
+    def edit(self, name, change):
+        """Rewrite the JSON file NAME through CHANGE(doc)."""
+        path = os.path.join(self.dir, name)
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        change(doc)
+        return self.write(name, doc)
+
+    def remove(self, name):
+        os.unlink(os.path.join(self.dir, name))
         return self
 
     def check(self, test, *args):
@@ -114,7 +183,7 @@ class Boundary(unittest.TestCase):
         for _ in range(16):
             dump.add(2 * MIB, "PMD", KERNEL_RW | {"blk"})
         self.r.write("ptdump-final.txt", dump.end())
-        self.r.write("status-final.json", status_doc({"pmd": 16}, 16, mapped=32 * MIB))
+        self.r.stats("final", {"pmd": 16}, 16, mapped=32 * MIB)
         rc, out = self.r.check("boundary")
         self.assertEqual(rc, 1, out)
         self.assertIn("FAIL: after clear: ptdump leaves == ideal leaves: host ideal == kernel ideal", out)
@@ -138,6 +207,360 @@ class Boundary(unittest.TestCase):
         rc, out = self.r.check("boundary")
         self.assertEqual(rc, 1, out)
         self.assertIn("FAIL: after clear: ptdump leaves == ideal leaves", out)
+
+
+class Counters(unittest.TestCase):
+    """snapshot(): the counters (counts-NAME.json) and the DirectMap lines
+    (meminfo-NAME.txt) against the walk and ptdump (run through the boot
+    test, which takes one snapshot)."""
+
+    def setUp(self):
+        self.r = Results()
+        self.addCleanup(self.r.cleanup)
+        self.r.snapshot("boot")
+
+    def boot(self):
+        return self.r.check("boot")
+
+    def assert_fails(self, what):
+        rc, out = self.boot()
+        self.assertEqual(rc, 1, out)
+        self.assertIn(f"FAIL: boot: {what}", out)
+        return out
+
+    def test_agreeing_snapshot_passes(self):
+        rc, out = self.boot()
+        self.assertEqual(rc, 0, out)
+        for level in LEVELS:
+            self.assertIn(f"ok: boot: {level} leaves: counters == walk == ptdump", out)
+        for what in ("table_pages: counters == walk", "mapped_bytes: counters == walk",
+                     "counters: walked is false", "counters: no ideal, invalid or restoration",
+                     "meminfo has exactly the DirectMap lines of the 4K granule",
+                     "meminfo DirectMap2M == pmd leaves x 2048 kB",
+                     "meminfo DirectMap1G == pud leaves x 1048576 kB",
+                     "status --json walked the linear map"):
+            self.assertIn(f"ok: boot: {what}", out)
+
+    def test_absent_ideal_is_as_good_as_null(self):
+        def drop(doc):
+            for k in ("ideal_leaves", "invalid", "restoration"):
+                del doc["stats"][k]
+        self.r.edit("counts-boot.json", drop)
+        rc, out = self.boot()
+        self.assertEqual(rc, 0, out)
+
+    def test_missing_counts_file_fails(self):
+        self.r.remove("counts-boot.json")
+        self.assert_fails("the counters were saved (counts-boot.json): missing")
+
+    def test_missing_meminfo_file_fails(self):
+        self.r.remove("meminfo-boot.txt")
+        self.assert_fails("/proc/meminfo's DirectMap lines were saved (meminfo-boot.txt)")
+
+    def test_ptdump_only_snapshot_needs_no_counters(self):
+        r = Results()
+        self.addCleanup(r.cleanup)
+        r.snapshot("boot", status=False)
+        rc, out = r.check("boot")
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn("counters", out)
+
+    def test_counters_disagree_with_the_walk(self):
+        # One block split into contiguous ranges, by the counters only.
+        self.r.write("counts-boot.json", counts_doc({"pmd": 1, "cont_pte": 32}, 4 * MIB))
+        self.r.write("meminfo-boot.txt", meminfo({"pmd": 1, "cont_pte": 32}))
+        out = self.assert_fails("pmd leaves: counters == walk == ptdump")
+        self.assertIn("counters 1, walk 2, ptdump 2", out)
+        self.assertIn("FAIL: boot: cont_pte leaves: counters == walk == ptdump", out)
+        self.assertIn("ok: boot: pud leaves: counters == walk == ptdump", out)
+
+    def test_walk_disagrees_with_ptdump_and_counters(self):
+        self.r.write("status-boot.json", status_doc({"pmd": 1, "cont_pte": 32}, 2,
+                                                    mapped=4 * MIB))
+        self.assert_fails("pmd leaves: counters == walk == ptdump")
+
+    def test_counters_table_pages_disagree(self):
+        self.r.edit("counts-boot.json", lambda d: d["stats"].update(table_pages=2))
+        out = self.assert_fails("table_pages: counters == walk")
+        self.assertIn("counters 2, walk 1", out)
+
+    def test_counters_mapped_bytes_disagree(self):
+        self.r.edit("counts-boot.json", lambda d: d["stats"].update(mapped_bytes=2 * MIB))
+        self.assert_fails("mapped_bytes: counters == walk")
+
+    def test_counters_leaves_total_wrong(self):
+        self.r.edit("counts-boot.json", lambda d: d["stats"].update(leaves_total=3))
+        self.assert_fails("counters: leaves_total is the sum of the levels")
+
+    def test_counters_that_walked_fail(self):
+        self.r.edit("counts-boot.json", lambda d: d["stats"].update(walked=True))
+        self.assert_fails("counters: walked is false")
+        self.r.edit("counts-boot.json", lambda d: d["stats"].pop("walked"))
+        self.assert_fails("counters: walked is false")
+
+    def test_counters_with_an_ideal_fail(self):
+        self.r.edit("counts-boot.json", lambda d: d["stats"].update(ideal_leaves=2))
+        out = self.assert_fails("counters: no ideal, invalid or restoration")
+        self.assertIn('"ideal_leaves": 2', out)
+        self.r.write("counts-boot.json", counts_doc({"pmd": 2}, 4 * MIB))
+        self.r.edit("counts-boot.json", lambda d: d["stats"].update(invalid=0))
+        self.assert_fails("counters: no ideal, invalid or restoration")
+
+    def test_unreadable_counts_fail(self):
+        self.r.write("counts-boot.json", "{not json")
+        self.assert_fails("counts-boot.json has the counters' stats")
+        self.r.write("counts-boot.json", {"caps": {}})
+        self.assert_fails("counts-boot.json has the counters' stats")
+
+    def test_root_status_that_did_not_walk_fails(self):
+        self.r.edit("status-boot.json", lambda d: d["stats"].update(walked=False))
+        self.assert_fails("status --json walked the linear map")
+
+    def test_wrong_direct_map_value_fails(self):
+        self.r.write("meminfo-boot.txt", meminfo({"pmd": 2}).replace(
+            "DirectMap2M:        4096 kB", "DirectMap2M:        2048 kB"))
+        out = self.assert_fails("meminfo DirectMap2M == pmd leaves x 2048 kB")
+        self.assertIn("meminfo 2048 kB, 2 leaves x 2048 kB = 4096 kB", out)
+        self.assertIn("ok: boot: meminfo DirectMap4K == pte leaves x 4 kB", out)
+
+    def test_direct_map_of_the_wrong_level_fails(self):
+        # The 2M blocks' bytes under DirectMap32M (cont_pmd) instead.
+        self.r.write("meminfo-boot.txt", meminfo({"cont_pmd": 0}).replace(
+            "DirectMap32M:          0 kB", "DirectMap32M:       4096 kB"))
+        self.assert_fails("meminfo DirectMap32M == cont_pmd leaves x 32768 kB")
+        self.assert_fails("meminfo DirectMap2M == pmd leaves x 2048 kB")
+
+    def test_missing_direct_map_line_fails(self):
+        text = "".join(l + "\n" for l in meminfo({"pmd": 2}).splitlines()
+                       if not l.startswith("DirectMap1G"))
+        self.r.write("meminfo-boot.txt", text)
+        out = self.assert_fails("meminfo has exactly the DirectMap lines of the 4K granule")
+        self.assertIn("want ['DirectMap4K', 'DirectMap64K', 'DirectMap2M', 'DirectMap32M', "
+                      "'DirectMap1G']", out)
+
+    def test_empty_meminfo_fails(self):
+        self.r.write("meminfo-boot.txt", "")
+        self.assert_fails("meminfo has exactly the DirectMap lines of the 4K granule")
+
+    def test_another_direct_map_line_fails(self):
+        # x86's spelling, say: nothing else may be named DirectMap.
+        self.r.write("meminfo-boot.txt", meminfo({"pmd": 2}) + "DirectMap4k:           0 kB\n")
+        self.assert_fails("meminfo has exactly the DirectMap lines of the 4K granule")
+
+    def test_duplicate_direct_map_line_fails(self):
+        self.r.write("meminfo-boot.txt", meminfo({"pmd": 2}) + "DirectMap2M:        4096 kB\n")
+        self.assert_fails("meminfo: DirectMap2M once")
+
+    def test_direct_map_line_out_of_format_fails(self):
+        self.r.write("meminfo-boot.txt", meminfo({"pmd": 2}).replace(
+            "DirectMap2M:        4096 kB", "DirectMap2M: 4096 kB"))
+        self.assert_fails("meminfo: a DirectMap line in the kernel's format")
+
+    def test_other_meminfo_lines_are_ignored(self):
+        self.r.write("meminfo-boot.txt", "MemTotal:        2014088 kB\n" + meminfo({"pmd": 2}))
+        rc, out = self.boot()
+        self.assertEqual(rc, 0, out)
+
+    def test_16k_and_64k_names(self):
+        for granule, names in ((16384, "DirectMap16K DirectMap2M DirectMap32M DirectMap1G"),
+                               (65536, "DirectMap64K DirectMap2M DirectMap512M DirectMap16G"),
+                               (4096, "DirectMap4K DirectMap64K DirectMap2M DirectMap32M "
+                                      "DirectMap1G")):
+            got = check_results.direct_map_lines(granule)
+            self.assertEqual(" ".join(n for n, _, _ in got), names)
+            self.assertEqual(got, DIRECT_MAP[granule])
+
+    def test_16k_granule(self):
+        # Two 32M PMD blocks with 16K pages.
+        r = Results()
+        self.addCleanup(r.cleanup)
+        r.layout()
+        r.write("ptdump-boot.txt", Dump().add(64 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+        r.stats("boot", {"pmd": 2}, 2, mapped=64 * MIB, granule=16384)
+        rc, out = r.check("boot")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ok: boot: meminfo DirectMap32M == pmd leaves x 32768 kB", out)
+        self.assertIn("ok: boot: meminfo has exactly the DirectMap lines of the 16K granule", out)
+        # The 4K granule's lines on a 16K kernel: wrong names (and a
+        # DirectMap1G of the PUD level, which 16K pages lack).
+        r.write("meminfo-boot.txt", meminfo({"pmd": 2}, 4096))
+        rc, out = r.check("boot")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: boot: meminfo has exactly the DirectMap lines of the 16K granule",
+                      out)
+
+    def test_invalid_leaves_agree_by_shape(self):
+        # A block split for 4 secretmem pages still held: the walk and the
+        # counters count the invalid pages as pte leaves, as ptdump does.
+        self.r.write("ptdump-boot.txt",
+                     Dump().add(16 * KIB, "PTE", INVALID)
+                           .add(48 * KIB, "PTE", KERNEL_RW)
+                           .add(2 * MIB - 64 * KIB, "PTE", KERNEL_RW | {"cont"})
+                           .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+        leaves = {"pte": 16, "cont_pte": 31, "pmd": 1}
+        self.r.stats("boot", leaves, 48, mapped=4 * MIB, invalid=4, table_pages=2)
+        rc, out = self.boot()
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ok: boot: invalid entries: stats == ptdump", out)
+        self.assertIn("ok: boot: meminfo DirectMap4K == pte leaves x 4 kB", out)
+        # A walk that leaves the invalid pages out (the old counting) no
+        # longer agrees.
+        self.r.write("status-boot.json", status_doc({"pte": 12, "cont_pte": 31, "pmd": 1}, 44,
+                                                    invalid=4, mapped=4 * MIB - 16 * KIB,
+                                                    table_pages=2))
+        out = self.assert_fails("pte leaves: stats == ptdump")
+        self.assertIn("FAIL: boot: mapped bytes: stats == ptdump", out)
+        self.assertIn("FAIL: boot: mapped_bytes: counters == walk", out)
+
+
+def held_ptdump(invalid_cont=False):
+    """A block split for 4 held secretmem pages, then a block.  INVALID_CONT:
+    a contiguous range of 16 invalid entries instead of 4 invalid pages."""
+    d = Dump()
+    if invalid_cont:
+        d.add(64 * KIB, "PTE", INVALID | {"cont"})
+    else:
+        d.add(16 * KIB, "PTE", INVALID).add(48 * KIB, "PTE", KERNEL_RW)
+    return (d.add(2 * MIB - 64 * KIB, "PTE", KERNEL_RW | {"cont"})
+             .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+
+
+class Status(unittest.TestCase):
+    """test_status on ptdump alone (status.sh --ptdump-only): the held
+    secretmem pages are invalid pte leaves, and still mapped bytes."""
+
+    def setUp(self):
+        self.r = Results()
+        self.addCleanup(self.r.cleanup)
+        blocks = Dump().add(4 * MIB, "PMD", KERNEL_RW | {"blk"}).end()
+        self.r.write("ptdump-before.txt", blocks)
+        self.r.write("ptdump-after-hold.txt", held_ptdump())
+        self.r.write("ptdump-after.txt",
+                     Dump().add(64 * KIB, "PTE", KERNEL_RW)
+                           .add(2 * MIB - 64 * KIB, "PTE", KERNEL_RW | {"cont"})
+                           .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+        self.r.write("secretmem-churn-held.txt", "123 1 4 16384\n")
+
+    def test_held_pages_pass(self):
+        rc, out = self.r.check("status")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ok: while held: every held secretmem page is a pte leaf", out)
+        self.assertIn("ok: while held: the linear map covers the same memory as before", out)
+
+    def test_held_pages_that_are_holes_fail(self):
+        # The held pages gone from the page tables (empty entries): not
+        # leaves, not mapped bytes.
+        self.r.write("ptdump-after-hold.txt",
+                     Dump().add(16 * KIB, "PTE").add(48 * KIB, "PTE", KERNEL_RW)
+                           .add(2 * MIB - 64 * KIB, "PTE", KERNEL_RW | {"cont"})
+                           .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+        rc, out = self.r.check("status")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: while held: the linear map covers the same memory as before", out)
+        self.assertIn("FAIL: while held: every held secretmem page is out of the linear map", out)
+
+    def test_held_pages_not_at_base_pages_fail(self):
+        self.r.write("ptdump-after-hold.txt", held_ptdump(invalid_cont=True))
+        rc, out = self.r.check("status")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("ok: while held: every held secretmem page is out of the linear map", out)
+        self.assertIn("FAIL: while held: every held secretmem page is a pte leaf", out)
+
+
+class Kfencelate(unittest.TestCase):
+    """test_kfencelate: the late pool's 512 pages stay pte leaves; its
+    invalid pages are pte leaves already and must not count twice."""
+
+    def setUp(self):
+        self.r = Results()
+        self.addCleanup(self.r.cleanup)
+        self.r.snapshot("before")
+        self.r.write("kfence-stats.txt", "enabled: 1\ntotal allocations: 42\n")
+
+    def after(self, valid, invalid):
+        """after: the first block split, VALID + INVALID pages (alternating
+        runs of 2), the rest of it contiguous ranges, then the block."""
+        d = Dump()
+        for _ in range(invalid // 2):
+            d.add(8 * KIB, "PTE", INVALID).add(8 * KIB, "PTE", KERNEL_RW)
+        if valid > invalid:
+            d.add((valid - invalid) * 4 * KIB, "PTE", KERNEL_RW)
+        rest = 2 * MIB - valid * 4 * KIB - invalid * 4 * KIB
+        if rest:
+            d.add(rest, "PTE", KERNEL_RW | {"cont"})
+        d.add(2 * MIB, "PMD", KERNEL_RW | {"blk"})
+        self.r.write("ptdump-after.txt", d.end())
+        leaves = {"pte": valid + invalid, "cont_pte": rest // (64 * KIB), "pmd": 1}
+        self.r.stats("after", leaves, 1 + (valid + invalid), mapped=4 * MIB,
+                     invalid=invalid, table_pages=2)
+
+    def test_pool_at_base_pages_passes(self):
+        self.after(256, 256)
+        rc, out = self.r.check("kfencelate")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ok: the late KFENCE pool stays at base pages", out)
+
+    def test_invalid_pages_do_not_count_twice(self):
+        # 288 pte leaves, 128 of them invalid: pte + invalid (416) would
+        # have passed for a pool of 512; the pte leaves alone do not.
+        self.after(160, 128)
+        rc, out = self.r.check("kfencelate")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: the late KFENCE pool stays at base pages after collapses", out)
+        self.assertIn("pte leaves grew by 288", out)
+
+
+class Collapse(unittest.TestCase):
+    """test_collapse, and in it the unprivileged status (nobody)."""
+
+    def setUp(self):
+        self.r = r = Results()
+        self.addCleanup(r.cleanup)
+        r.snapshot("before")
+        split = (Dump().add(2 * MIB, "PTE", KERNEL_RW)
+                       .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+        for name in ("churned", "dry-run"):
+            r.write(f"ptdump-{name}.txt", split)
+            r.stats(name, {"pte": 512, "pmd": 1}, 2, mapped=4 * MIB, table_pages=2)
+        r.snapshot("collapsed")
+        skips = dict.fromkeys(("invalid", "attributes", "pkey", "realm", "excluded",
+                               "alignment", "budget"), 0)
+        result = {"folds": {"pmd": 1}, "tables_freed": 1, "bytes_freed": 4096, "next": None,
+                  "skips": skips}
+        r.write("collapse.json", {"collapse": dict(result, dry_run=False)})
+        r.write("collapse-dry.json", {"collapse": dict(result, dry_run=True)})
+        refused = "collapsectl: rewriting the kernel's page tables needs CAP_SYS_ADMIN\nexit 1\n"
+        r.write("collapse-user.txt", refused)
+        r.write("watch-user.txt", refused.replace("rewriting the kernel's page tables",
+                                                  "the events group"))
+        r.write("status-netns.txt", "collapsectl: no linmap family\nexit 3\n")
+        r.write("status-user.json", counts_doc({"pmd": 2}, 4 * MIB, addresses=False))
+        r.write("watch.jsonl", '{"event": "split"}\n{"event": "collapse"}\n')
+
+    def test_passes(self):
+        rc, out = self.r.check("collapse")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("ok: unprivileged status (nobody): from the counters: walked false, "
+                      "leaves, no ideal", out)
+
+    def assert_user_status_fails(self):
+        rc, out = self.r.check("collapse")
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: unprivileged status (nobody): from the counters", out)
+
+    def test_unprivileged_walk_fails(self):
+        self.r.edit("status-user.json", lambda d: d["stats"].update(walked=True))
+        self.assert_user_status_fails()
+
+    def test_unprivileged_ideal_fails(self):
+        self.r.edit("status-user.json", lambda d: d["stats"].update(ideal_leaves=2))
+        self.assert_user_status_fails()
+
+    def test_unprivileged_status_without_leaves_fails(self):
+        self.r.edit("status-user.json", lambda d: d["stats"]["leaves"].pop("pte"))
+        self.assert_user_status_fails()
+        self.r.write("status-user.json", counts_doc({}, 0, addresses=False))
+        self.assert_user_status_fails()
 
 
 # Recorded from the series' KUnit suite on the BBML3 machine without KFENCE

@@ -118,21 +118,56 @@ class CountLeaves(unittest.TestCase):
         d.add(2 * MIB - 368 * KIB, "PTE", KERNEL_RW)
         d.add(2 * MIB, "PMD", (KERNEL_RW - {"valid"}) | {"ng"})  # invalid block
         c = pl.count_leaves(d.end(), "4K")
-        self.assertEqual(c["leaves"], {"pud": 1, "cont_pmd": 2, "pmd": 3, "cont_pte": 5,
-                                       "pte": 7 + (2 * MIB - 368 * KIB) // (4 * KIB)})
+        # Leaves by their shape, valid or not: the 3 invalid pages are
+        # base pages, the invalid block (no BLK: its type bits are 0) a PMD.
+        self.assertEqual(c["leaves"], {"pud": 1, "cont_pmd": 2, "pmd": 3 + 1, "cont_pte": 5,
+                                       "pte": 7 + 3 + (2 * MIB - 368 * KIB) // (4 * KIB)})
         self.assertEqual(c["invalid"], 3 + 1)
         self.assertEqual(c["leaves_total"], sum(c["leaves"].values()))
         self.assertEqual(c["mapped_bytes"],
-                         1 * GIB + 64 * MIB + 6 * MIB + 320 * KIB + 28 * KIB
-                         + 2 * MIB - 368 * KIB)
+                         1 * GIB + 64 * MIB + 6 * MIB + 320 * KIB + 28 * KIB + 12 * KIB
+                         + 2 * MIB - 368 * KIB + 2 * MIB)
         self.assertEqual(c["holes_bytes"], 1 * GIB + 4 * KIB)
+
+    def test_invalid_leaves_count_by_shape(self):
+        invalid = (KERNEL_RW - {"valid"}) | {"ng"}          # PTE_PRESENT_INVALID
+        d = Dump()
+        d.add(1 * GIB, "PUD", invalid)                         # 1 PUD, 1 entry
+        d.add(64 * MIB, "PMD", invalid | {"cont"})             # 2 cont PMD, 32 entries
+        d.add(4 * MIB, "PMD", invalid)                         # 2 PMD
+        d.add(128 * KIB, "PTE", invalid | {"cont"})            # 2 cont PTE, 32 entries
+        d.add(8 * KIB, "PTE", invalid)                         # 2 PTE
+        d.add(2 * MIB - 136 * KIB, "PTE", KERNEL_RW)
+        c = pl.count_leaves(d.end(), 4096)
+        self.assertEqual(c["leaves"], {"pud": 1, "cont_pmd": 2, "pmd": 2, "cont_pte": 2,
+                                       "pte": 2 + (2 * MIB - 136 * KIB) // (4 * KIB)})
+        self.assertEqual(c["invalid"], 1 + 32 + 2 + 32 + 2)
+        self.assertEqual(c["mapped_bytes"], 1 * GIB + 64 * MIB + 4 * MIB + 2 * MIB)
+        self.assertEqual(c["holes_bytes"], 0)
+
+    def test_invalid_lines_that_are_no_leaf(self):
+        invalid = (KERNEL_RW - {"valid"}) | {"ng"}
+        # No PUD blocks with 16K pages, invalid or not.
+        d = Dump().add(64 * GIB, "PUD", invalid)
+        with self.assertRaisesRegex(pl.PtdumpError, "an invalid PUD entry .* not a leaf"):
+            pl.count_leaves(d.end(), "16K")
+        # BLK means type bits 0b01: valid.  Invalid and BLK cannot be.
+        d = Dump().add(2 * MIB, "PMD", invalid | {"blk"})
+        with self.assertRaisesRegex(pl.PtdumpError, "not a leaf"):
+            pl.count_leaves(d.end(), 4096)
+        # Invalid contiguous entries come in whole groups.
+        d = Dump().add(68 * KIB, "PTE", invalid | {"cont"})
+        with self.assertRaisesRegex(pl.PtdumpError, "not a multiple"):
+            pl.count_leaves(d.end(), 4096)
 
     def test_recorded_layout(self):
         c = pl.count_leaves(RECORDED_4K, 4096)
+        # The 832K of invalid contiguous PTEs are 13 contiguous ranges, the
+        # 24K of invalid PTEs 6 pages: leaves by their shape.
         self.assertEqual(c["leaves"], {"pud": 1, "cont_pmd": 992 // 32, "pmd": 1 + 2 + 11,
-                                       "cont_pte": 7 + 14 + 29, "pte": 10})
+                                       "cont_pte": 7 + 14 + 13 + 29, "pte": 6 + 10})
         self.assertEqual(c["invalid"], 208 + 6)
-        self.assertEqual(c["mapped_bytes"], 2 * GIB - (832 + 24) * KIB)
+        self.assertEqual(c["mapped_bytes"], 2 * GIB)
 
     def test_16k_and_64k_geometry(self):
         d = Dump()
@@ -149,8 +184,14 @@ class CountLeaves(unittest.TestCase):
         d.add(512 * MIB, "PMD", KERNEL_RW | {"blk"})
         c = pl.count_leaves(d.end(), 65536)
         self.assertEqual(c["leaves"], {"pud": 0, "cont_pmd": 0, "pmd": 1, "cont_pte": 1,
-                                       "pte": 0})
+                                       "pte": 2})
         self.assertEqual(c["invalid"], 2)
+        self.assertEqual(c["mapped_bytes"], 2 * MIB + 128 * KIB + 512 * MIB)
+        # 64K pages: an invalid contiguous PMD range is one 16G leaf of
+        # 32 entries.
+        d = Dump().add(16 * GIB, "PMD", (KERNEL_RW - {"valid"}) | {"ng", "cont"})
+        c = pl.count_leaves(d.end(), "64K")
+        self.assertEqual((c["leaves"]["cont_pmd"], c["invalid"]), (1, 32))
 
     def test_no_pud_blocks_with_16k(self):
         d = Dump().add(64 * GIB, "PUD", KERNEL_RW | {"blk"})
@@ -216,9 +257,35 @@ class IdealLeaves(unittest.TestCase):
                       .add(4096, "PTE", KERNEL_RW - {"valid"})
                       .add(1 * MIB - 4096, "PTE", KERNEL_RW)
                       .add(2 * MIB, "PMD", (KERNEL_RW - {"pxn"}) | {"blk"}))
-        # 16 + (15 cont ranges + 15 pages) + 1 block
+        # 16 + the invalid page (a leaf as it is) + (15 cont ranges + 15
+        # pages) + 1 block
         self.assertEqual(pl.ideal_leaves(dump.end(), 4096, self.OFFSET, self.RAM),
-                         16 + 15 + 15 + 1)
+                         16 + 1 + 15 + 15 + 1)
+
+    def test_invalid_leaves_count_one_each(self):
+        invalid = (KERNEL_RW - {"valid"}) | {"ng"}
+        dump = (Dump().add(2 * MIB, "PMD", KERNEL_RW | {"blk"})
+                      .add(128 * KIB, "PTE", invalid | {"cont"})  # 2 invalid cont ranges
+                      .add(2 * MIB - 128 * KIB, "PTE", KERNEL_RW)
+                      .add(4 * MIB, "PMD", invalid)               # 2 invalid blocks
+                      .add(24 * MIB, "PMD", KERNEL_RW | {"blk"}))
+        # The first block and the next 2M do not join across the invalid
+        # ranges: 1 + 2 + (30 cont ranges) + 2 + 12 blocks.
+        self.assertEqual(pl.ideal_leaves(dump.end(), 4096, self.OFFSET, self.RAM),
+                         1 + 2 + 30 + 2 + 12)
+
+    def test_collapsed_with_pages_held_is_at_the_ideal(self):
+        # A 2M block split for one secretmem page that is still held, then
+        # collapsed as far as it goes: the invalid page, 15 pages, 31
+        # contiguous ranges; then a block.  leaves == ideal.
+        invalid = (KERNEL_RW - {"valid"}) | {"ng"}
+        text = (Dump().add(4 * KIB, "PTE", invalid)
+                      .add(60 * KIB, "PTE", KERNEL_RW)
+                      .add(2 * MIB - 64 * KIB, "PTE", KERNEL_RW | {"cont"})
+                      .add(2 * MIB, "PMD", KERNEL_RW | {"blk"}).end())
+        c = pl.count_leaves(text, 4096)
+        self.assertEqual(c["leaves_total"], 1 + 15 + 31 + 1)
+        self.assertEqual(pl.ideal_leaves(text, 4096, self.OFFSET, self.RAM), c["leaves_total"])
 
     def test_region_edge_and_exclusion(self):
         text = self.pages(1024)                       # 4M from RAM start

@@ -42,7 +42,9 @@ fi
 # 2b. Nor may an unprivileged user listen to the events (when others'
 #     secretmem splits the map is a side channel), and the family exists
 #     in the initial network namespace only; whole-map counts stay
-#     world-readable.
+#     world-readable: nobody's status succeeds, answered from the kernel's
+#     counters (a walk needs CAP_SYS_ADMIN), so the host requires walked
+#     false, the leaves and no ideal (check_results.py collapse).
 if su -s /bin/sh -c 'exec collapsectl watch --count 1' nobody \
 	>"$RESULTS/watch-user.txt" 2>&1; then
 	fail "an unprivileged watch joined the events group"
