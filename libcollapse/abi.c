@@ -5,6 +5,7 @@
  * kernel applies to extensible syscall arguments (clone3, openat2).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "libcollapse-private.h"
@@ -12,6 +13,10 @@
 /* Sizes the first version froze; a change here breaks old callers. */
 _Static_assert(sizeof(struct lc_caps) >= LC_CAPS_SIZE_VER1, "lc_caps shrank");
 _Static_assert(sizeof(struct lc_stats) >= LC_STATS_SIZE_VER1, "lc_stats shrank");
+_Static_assert(sizeof(struct lc_stats) >= LC_STATS_SIZE_VER2, "lc_stats shrank");
+/* The second version's field lies beyond the first version's end. */
+_Static_assert(offsetof(struct lc_stats, walked) >= LC_STATS_SIZE_VER1,
+	       "lc_stats.walked inside the first version");
 _Static_assert(sizeof(struct lc_collapse_req) >= LC_COLLAPSE_REQ_SIZE_VER1,
 	       "lc_collapse_req shrank");
 _Static_assert(sizeof(struct lc_collapse_result) >= LC_COLLAPSE_RESULT_SIZE_VER1,

@@ -141,25 +141,31 @@ void lc_attrs_string(struct lc_attrs *attrs, int type, char *dst,
 		nla_strlcpy(dst, attrs->tb[type], size);
 }
 
-bool lc_attrs_range(struct lc_attrs *attrs, int start_type, int end_type,
-		    uint64_t *start, uint64_t *end)
+bool lc_attrs_pair(struct lc_attrs *attrs, int type_a, int type_b,
+		   uint64_t *a, uint64_t *b)
 {
-	bool has_start = lc_attrs_has(attrs, start_type);
-	bool has_end = lc_attrs_has(attrs, end_type);
+	bool has_a = lc_attrs_has(attrs, type_a);
+	bool has_b = lc_attrs_has(attrs, type_b);
 
-	*start = 0;
-	*end = 0;
-	if (!has_start && !has_end)
+	*a = 0;
+	*b = 0;
+	if (!has_a && !has_b)
 		return false;
-	if (has_start != has_end) {
+	if (has_a != has_b) {
 		lc_attrs_fail(attrs, -EPROTO,
 			      "%s from the kernel has attribute '%s' without '%s'",
 			      lc_attrs_what(attrs),
-			      lc_attrs_name(attrs, has_start ? start_type : end_type),
-			      lc_attrs_name(attrs, has_start ? end_type : start_type));
+			      lc_attrs_name(attrs, has_a ? type_a : type_b),
+			      lc_attrs_name(attrs, has_a ? type_b : type_a));
 		return false;
 	}
-	*start = lc_attrs_uint(attrs, start_type);
-	*end = lc_attrs_uint(attrs, end_type);
+	*a = lc_attrs_uint(attrs, type_a);
+	*b = lc_attrs_uint(attrs, type_b);
 	return attrs->err == 0;
+}
+
+bool lc_attrs_range(struct lc_attrs *attrs, int start_type, int end_type,
+		    uint64_t *start, uint64_t *end)
+{
+	return lc_attrs_pair(attrs, start_type, end_type, start, end);
 }

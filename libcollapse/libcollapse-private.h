@@ -85,6 +85,8 @@ int lc_genl_open(const char *what, struct nl_sock **sock, int *family);
 #define LC_COLLAPSE_REQ_SIZE_VER1	40
 #define LC_COLLAPSE_RESULT_SIZE_VER1	176
 #define LC_EVENT_SIZE_VER1		184
+/* Later versions: the size up to and including their last field, aligned. */
+#define LC_STATS_SIZE_VER2		192	/* + walked (LIBCOLLAPSE_3) */
 
 /*
  * Check @size of structure @what (e.g. "struct lc_caps") for @op against
@@ -170,6 +172,12 @@ bool lc_attrs_bool(struct lc_attrs *attrs, int type);
 /* Optional string, truncated to @size; "" when absent. */
 void lc_attrs_string(struct lc_attrs *attrs, int type, char *dst,
 		     size_t size);
+/*
+ * Two optional unsigned integers that come together: both or neither (one
+ * alone is a failure naming both); returns whether present and read.
+ */
+bool lc_attrs_pair(struct lc_attrs *attrs, int type_a, int type_b,
+		   uint64_t *a, uint64_t *b);
 /* Optional [start, end) pair: both or neither; returns whether present. */
 bool lc_attrs_range(struct lc_attrs *attrs, int start_type, int end_type,
 		    uint64_t *start, uint64_t *end);
@@ -225,7 +233,11 @@ int lc_caps_reply_parse(struct nl_msg *msg, struct lc_caps *caps,
 			char *detail, size_t detail_size);
 
 /* stats.c */
-struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range);
+/* The LC_STATS_* flags this library knows. */
+#define LC_STATS_FLAGS_KNOWN	LC_STATS_WALK
+/* A get-stats request: @range NULL for the whole map; @flags LC_STATS_*. */
+struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range,
+				      unsigned int flags);
 int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 			 char *detail, size_t detail_size);
 

@@ -12,10 +12,11 @@
  * - Addresses and ranges are PHYSICAL addresses; a range is [start, end).
  * - A struct lc_ctx is not thread-safe: use one per thread.
  * - The ABI is frozen (LIBCOLLAPSE_1, SONAME libcollapse.so.1) and only
- *   ever grows: new functions come under a new symbol version.  Structures
- *   are allocated by the caller and are size-versioned: every function that
- *   reads or fills one takes its size, which must be sizeof() of the
- *   structure as the caller was compiled, e.g.
+ *   ever grows: new functions come under a new symbol version
+ *   (LIBCOLLAPSE_2: lc_collapse_each(); LIBCOLLAPSE_3:
+ *   lc_get_stats_flags()).  Structures are allocated by the caller and are
+ *   size-versioned: every function that reads or fills one takes its size,
+ *   which must be sizeof() of the structure as the caller was compiled, e.g.
  *       lc_get_caps(ctx, &caps, sizeof(caps));
  *   A structure only ever grows at its end.  The library writes a result
  *   only up to the caller's size (a program built against older headers is
@@ -108,6 +109,20 @@ enum lc_level {
 
 /*
  * How the linear map (or a range of it) is mapped: the reply to "get-stats".
+ *
+ * The kernel answers in one of two ways.  From its counters, kept as the
+ * map changes (O(1), open to every user): the leaves per level, the
+ * page-table pages, the mapped bytes and the counters since boot, but no
+ * ideal and no invalid count (walked is false, ideal_leaves and invalid
+ * read 0).  From a walk of the map's tables (LC_STATS_WALK, or any range;
+ * CAP_SYS_ADMIN): the same, and also the ideal leaf count and the invalid
+ * entries (walked is true).  A kernel that predates the walk flag walks
+ * every time (walked is true, whatever was asked).
+ *
+ * Leaves are counted by their shape, valid or not: an invalid page (a
+ * secretmem page, say) is still a PTE leaf.  A contiguous range counts
+ * once, as one leaf of its size.
+ *
  * The counters since boot cover the whole linear map whatever the range;
  * a kernel of the first linmap series does not send them and they read 0.
  */
@@ -115,29 +130,59 @@ struct lc_stats {
 	bool has_range;			/* the kernel echoed a range */
 	uint64_t start;			/* physical, [start, end) */
 	uint64_t end;
-	/*
-	 * Leaf entries mapping valid memory, per level.  A contiguous range
-	 * counts once, as one leaf of its size.
-	 */
-	uint64_t leaves[LC_LEVEL_NR];
-	uint64_t invalid;		/* invalid (not present) entries */
+	uint64_t leaves[LC_LEVEL_NR];	/* leaf entries per level, valid or not */
+	uint64_t invalid;		/* walk only: invalid entries, one by
+					 * one (also counted in leaves) */
 	uint64_t table_pages;		/* page-table pages in use */
-	uint64_t ideal_leaves;		/* leaves after a full collapse */
-	uint64_t mapped_bytes;		/* bytes of valid memory mapped */
+	uint64_t ideal_leaves;		/* walk only: leaves after a full
+					 * collapse (an invalid leaf counts one) */
+	uint64_t mapped_bytes;		/* bytes all the leaves map */
 	/* Since boot, whole linear map: */
 	uint64_t splits[LC_LEVEL_NR];	/* leaves split, per level split */
 	uint64_t folds[LC_LEVEL_NR];	/* leaves created by collapses */
 	uint64_t tables_freed;		/* page-table pages freed by collapses */
+	/*
+	 * The reply came from a walk, so ideal_leaves and invalid hold the
+	 * kernel's counts; false: they were not sent and read 0.  Since
+	 * LIBCOLLAPSE_3 (a program built against older headers passes a
+	 * smaller size and never sees it).
+	 */
+	bool walked;
 };
 
 /*
  * Ask the kernel for leaf statistics ("get-stats") over the whole linear
- * map (@range NULL) or over @range.  The range is sent as given: the kernel
+ * map (@range NULL) or over @range, sending no flag (lc_get_stats_flags()
+ * with @flags 0).  The whole map is then answered from the kernel's
+ * counters (walked false: no ideal, no invalid count, and
+ * lc_stats_restoration() is NaN), which any user may read; a range is
+ * always walked and needs CAP_SYS_ADMIN (-EPERM, with the kernel's reason,
+ * otherwise).  The range is sent as given: the kernel
  * decides what is acceptable and says why it refuses.  @stats_size:
  * sizeof(*stats).
  */
 int lc_get_stats(struct lc_ctx *ctx, const struct lc_range *range,
 		 struct lc_stats *stats, size_t stats_size);
+
+/* Flags of lc_get_stats_flags(). */
+#define LC_STATS_WALK		(1u << 0)	/* walk the tables: ideal, invalid */
+
+/*
+ * lc_get_stats() with @flags, a bitwise OR of LC_STATS_* (0: as
+ * lc_get_stats()).  LC_STATS_WALK asks the kernel to walk the map's tables
+ * even without a range, for the ideal leaf count and the invalid entries;
+ * a walk needs CAP_SYS_ADMIN.  Errors, besides lc_get_stats()'s:
+ *   -EPERM   the caller lacks CAP_SYS_ADMIN for the walk (or the range);
+ *            lc_strerror() gives the kernel's reason.  A caller that can
+ *            do without the ideal may ask again with @flags 0.
+ *   -EINVAL  @flags has a bit this library does not know
+ *   -EPROTO  a walk was asked for and the reply has no ideal count
+ * On success with LC_STATS_WALK, stats->walked is true.  @stats_size:
+ * sizeof(*stats).  Since LIBCOLLAPSE_3.
+ */
+int lc_get_stats_flags(struct lc_ctx *ctx, const struct lc_range *range,
+		       unsigned int flags, struct lc_stats *stats,
+		       size_t stats_size);
 
 /* Sum of the leaves over all levels. */
 uint64_t lc_stats_leaves_total(const struct lc_stats *stats);
@@ -145,7 +190,8 @@ uint64_t lc_stats_leaves_total(const struct lc_stats *stats);
 /*
  * Restoration ratio: total leaves / ideal leaves.  1.0 means fully restored
  * (nothing left to collapse); larger means more fragmented.  1.0 when
- * nothing is mapped; NaN when the kernel reports leaves but no ideal count.
+ * nothing is mapped; NaN when the kernel reports leaves but no ideal count
+ * (a reply from the counters: walked false).
  */
 double lc_stats_restoration(const struct lc_stats *stats);
 
@@ -300,8 +346,8 @@ int lc_events_fd(struct lc_events *evs);
  * errno:
  *   -ENOBUFS  the socket overflowed and the kernel dropped events: you
  *             lost events, resynchronise with lc_get_stats() (its
- *             counters since boot are what the events add up to), then
- *             carry on reading
+ *             counters since boot are what the events add up to; the
+ *             kernel answers them without a walk), then carry on reading
  *   -EPROTO   a malformed event (skipped; reading may continue)
  *   other     the socket failed
  * Messages of the group that this library does not know are skipped.

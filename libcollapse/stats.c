@@ -9,6 +9,12 @@
  * The counters since boot (splits, folds, tables freed) came with the
  * collapse operation; a kernel of the first series does not send them, so
  * they are optional here and read 0 there.
+ *
+ * The kernel answers the whole map from counters it keeps as the map
+ * changes, unless asked to walk (the WALK flag, or a range): only a walk
+ * sends the ideal leaf count and the invalid entries, always both.  So
+ * those two are optional as a pair, and their presence is what "walked"
+ * means; a kernel that predates the flag walks every time and sends them.
  */
 #include <errno.h>
 #include <math.h>
@@ -34,6 +40,7 @@ static const char *const lc_stats_attr_names[LINMAP_A_STATS_MAX + 1] = {
 	[LINMAP_A_STATS_SPLITS]		= "splits",
 	[LINMAP_A_STATS_FOLDS]		= "folds",
 	[LINMAP_A_STATS_TABLES_FREED]	= "tables-freed",
+	[LINMAP_A_STATS_WALK]		= "walk",
 };
 
 /* The attribute carrying each level's leaf count. */
@@ -67,23 +74,30 @@ const struct lc_op lc_op_get_stats = {
 	.parse_reply	= lc_stats_parse_any,
 };
 
-struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range)
+struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range,
+				      unsigned int flags)
 {
 	struct nl_msg *msg = lc_request_new(family, LINMAP_CMD_GET_STATS);
 
-	if (!msg || !range)
-		return msg;
+	if (!msg)
+		return NULL;
 	/*
 	 * Plain 8-byte attributes, no pad attribute: the kernel reads u64
 	 * attributes at any 4-byte alignment, and a strict request policy
 	 * would reject the PAD type, which is meant for replies only.
 	 */
-	if (nla_put_u64(msg, LINMAP_A_STATS_START, range->start) < 0 ||
-	    nla_put_u64(msg, LINMAP_A_STATS_END, range->end) < 0) {
-		nlmsg_free(msg);
-		return NULL;
-	}
+	if (range &&
+	    (nla_put_u64(msg, LINMAP_A_STATS_START, range->start) < 0 ||
+	     nla_put_u64(msg, LINMAP_A_STATS_END, range->end) < 0))
+		goto fail;
+	/* Sent only when asked for: a range walks without it. */
+	if ((flags & LC_STATS_WALK) &&
+	    nla_put_flag(msg, LINMAP_A_STATS_WALK) < 0)
+		goto fail;
 	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
 }
 
 int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
@@ -102,9 +116,11 @@ int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 				     LINMAP_A_STATS_END, &s.start, &s.end);
 	for (level = 0; level < LC_LEVEL_NR; level++)
 		s.leaves[level] = lc_attrs_uint(&attrs, lc_level_attr[level]);
-	s.invalid = lc_attrs_uint(&attrs, LINMAP_A_STATS_INVALID);
+	/* A walk's pair: both or neither. */
+	s.walked = lc_attrs_pair(&attrs, LINMAP_A_STATS_IDEAL_LEAVES,
+				 LINMAP_A_STATS_INVALID, &s.ideal_leaves,
+				 &s.invalid);
 	s.table_pages = lc_attrs_uint(&attrs, LINMAP_A_STATS_TABLE_PAGES);
-	s.ideal_leaves = lc_attrs_uint(&attrs, LINMAP_A_STATS_IDEAL_LEAVES);
 	s.mapped_bytes = lc_attrs_uint(&attrs, LINMAP_A_STATS_MAPPED_BYTES);
 	lc_attrs_counts(&attrs, LINMAP_A_STATS_SPLITS, &lc_level_counts,
 			s.splits);
@@ -120,8 +136,10 @@ int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 	return 0;
 }
 
-LC_EXPORT int lc_get_stats(struct lc_ctx *ctx, const struct lc_range *range,
-			   struct lc_stats *stats, size_t stats_size)
+LC_EXPORT int lc_get_stats_flags(struct lc_ctx *ctx,
+				 const struct lc_range *range,
+				 unsigned int flags, struct lc_stats *stats,
+				 size_t stats_size)
 {
 	struct lc_stats s = { 0 };
 	struct nl_msg *req;
@@ -132,13 +150,37 @@ LC_EXPORT int lc_get_stats(struct lc_ctx *ctx, const struct lc_range *range,
 				stats_size, LC_STATS_SIZE_VER1);
 	if (err)
 		return err;
-	req = lc_stats_request_build(ctx->family, range);
+	if (flags & ~LC_STATS_FLAGS_KNOWN)
+		return lc_error_set(ctx, -EINVAL,
+				    "%s: %s: unknown flags 0x%x (this library knows 0x%x)",
+				    lc_op_get_stats.name, strerror(EINVAL),
+				    flags & ~LC_STATS_FLAGS_KNOWN,
+				    LC_STATS_FLAGS_KNOWN);
+	req = lc_stats_request_build(ctx->family, range, flags);
 	if (!req)
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
 				    lc_op_get_stats.name, strerror(ENOMEM));
 	err = lc_request(ctx, &lc_op_get_stats, req, &s);
+	/*
+	 * Every kernel that knows the flag walks for it, and one that
+	 * predates it walks every time: an answer without the ideal cannot
+	 * be what was asked for.
+	 */
+	if (!err && (flags & LC_STATS_WALK) && !s.walked) {
+		memset(&s, 0, sizeof(s));
+		err = lc_error_set(ctx, -EPROTO,
+				   "%s: %s: the reply to a walk lacks attribute '%s'",
+				   lc_op_get_stats.name, strerror(EPROTO),
+				   lc_stats_attr_names[LINMAP_A_STATS_IDEAL_LEAVES]);
+	}
 	lc_abi_copy_out(stats, stats_size, &s, sizeof(s));
 	return err;
+}
+
+LC_EXPORT int lc_get_stats(struct lc_ctx *ctx, const struct lc_range *range,
+			   struct lc_stats *stats, size_t stats_size)
+{
+	return lc_get_stats_flags(ctx, range, 0, stats, stats_size);
 }
 
 LC_EXPORT uint64_t lc_stats_leaves_total(const struct lc_stats *stats)
@@ -151,6 +193,11 @@ LC_EXPORT uint64_t lc_stats_leaves_total(const struct lc_stats *stats)
 	return total;
 }
 
+/*
+ * These two take a structure of any version, so they read only fields of
+ * the first one (never walked): a counters-only reply has no ideal, which
+ * reads 0 and makes the ratio NaN.
+ */
 LC_EXPORT double lc_stats_restoration(const struct lc_stats *stats)
 {
 	uint64_t total = lc_stats_leaves_total(stats);

@@ -90,6 +90,71 @@ void fk_put_collapse_counts(struct nl_msg *msg, uint64_t scanned,
 			  LINMAP_A_SKIP_COUNT_PAD);
 }
 
+void fk_answer_stats(const struct nlmsghdr *req, struct fk_stats *fs,
+		     bool one_datagram)
+{
+	static const int leaf_attr[5] = {
+		LINMAP_A_STATS_LEAVES_PUD, LINMAP_A_STATS_LEAVES_CONT_PMD,
+		LINMAP_A_STATS_LEAVES_PMD, LINMAP_A_STATS_LEAVES_CONT_PTE,
+		LINMAP_A_STATS_LEAVES_PTE,
+	};
+	const int pad = LINMAP_A_STATS_PAD;
+	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
+	struct nl_msg *msg;
+	bool walk, range;
+	uint32_t level;
+
+	if (genlmsg_parse((struct nlmsghdr *)req, 0, tb, LINMAP_A_STATS_MAX,
+			  NULL) < 0)
+		abort();
+	fs->requests++;
+	range = tb[LINMAP_A_STATS_START] && tb[LINMAP_A_STATS_END];
+	fs->last_walk_flag = tb[LINMAP_A_STATS_WALK] != NULL;
+	fs->last_range = range;
+	/* A kernel before the flag does not know it: it always walks. */
+	walk = fs->predates_walk || fs->last_walk_flag || range;
+	/* It walked the whole map for anyone; a range always needed admin. */
+	if (!fs->admin && (range || (walk && !fs->predates_walk))) {
+		fs->refused++;
+		fk_queue(fk_error_new(req, -EPERM, true,
+				      range ? FK_RANGE_NEEDS_ADMIN :
+					      FK_WALK_NEEDS_ADMIN), false);
+		return;
+	}
+	fs->walks += walk;
+
+	msg = fk_reply_new(req, LINMAP_CMD_GET_STATS);
+	if (range) {
+		fk_put_u64_64bit(msg, LINMAP_A_STATS_START,
+				 nla_get_u64(tb[LINMAP_A_STATS_START]), pad);
+		fk_put_u64_64bit(msg, LINMAP_A_STATS_END,
+				 nla_get_u64(tb[LINMAP_A_STATS_END]), pad);
+	}
+	for (level = 0; level < 5; level++)
+		fk_put_u64_64bit(msg, leaf_attr[level], fs->leaves[level], pad);
+	if (walk && !fs->walk_without_ideal) {
+		fk_put_u64_64bit(msg, LINMAP_A_STATS_INVALID, fs->invalid, pad);
+		fk_put_u64_64bit(msg, LINMAP_A_STATS_IDEAL_LEAVES, fs->ideal,
+				 pad);
+	}
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_TABLE_PAGES, fs->table_pages, pad);
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_MAPPED_BYTES, fs->mapped, pad);
+	for (level = 0; level < 5; level++)
+		fk_put_count_nest(msg, LINMAP_A_STATS_SPLITS,
+				  LINMAP_A_LEVEL_COUNT_LEVEL, level,
+				  LINMAP_A_LEVEL_COUNT_COUNT, fs->splits[level],
+				  LINMAP_A_LEVEL_COUNT_PAD);
+	for (level = 0; level < 5; level++)
+		fk_put_count_nest(msg, LINMAP_A_STATS_FOLDS,
+				  LINMAP_A_LEVEL_COUNT_LEVEL, level,
+				  LINMAP_A_LEVEL_COUNT_COUNT, fs->folds[level],
+				  LINMAP_A_LEVEL_COUNT_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_TABLES_FREED, fs->tables_freed,
+			 pad);
+	fk_queue(msg, false);
+	fk_queue(fk_error_new(req, 0, true, NULL), one_datagram);
+}
+
 struct nl_msg *fk_event_new(uint8_t cmd)
 {
 	return fk_reply_new(NULL, cmd);

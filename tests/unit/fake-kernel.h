@@ -41,6 +41,46 @@ void fk_put_collapse_counts(struct nl_msg *msg, uint64_t scanned,
 			    uint64_t next, uint32_t skip_reason,
 			    uint64_t skip_count);
 
+/*
+ * The linear map a fake get-stats reports, and what it was asked.  As the
+ * kernel: without the WALK flag and without a range, the answer comes from
+ * the counters (leaves, table pages, mapped bytes, counters since boot; no
+ * ideal-leaves, no invalid); with WALK or a range it is a walk, which adds
+ * ideal-leaves and invalid and needs CAP_SYS_ADMIN (@admin): refused with
+ * -EPERM and the kernel's extack message otherwise.  A range is echoed.
+ * @predates_walk: a kernel that predates WALK (it ignores the flag and
+ * always walks: the whole map for anyone, a range for admin only).
+ * @walk_without_ideal: a broken kernel whose walk reply lacks the walk's
+ * figures.
+ */
+struct fk_stats {
+	bool admin;
+	bool predates_walk;
+	bool walk_without_ideal;
+	uint64_t leaves[5];		/* pud, cont_pmd, pmd, cont_pte, pte */
+	uint64_t invalid, table_pages, ideal, mapped;
+	uint64_t splits[5], folds[5], tables_freed;
+	/* Filled by fk_answer_stats(): */
+	int requests;			/* get-stats requests seen */
+	int walks;			/* ... answered with a walk */
+	int refused;			/* ... refused (no admin) */
+	bool last_walk_flag;		/* the last request had WALK */
+	bool last_range;		/* ... and a range */
+};
+
+/* The extack messages of a refused walk, as the kernel words them. */
+#define FK_WALK_NEEDS_ADMIN \
+	"walking the linear map (ideal leaves, invalid entries) needs CAP_SYS_ADMIN"
+#define FK_RANGE_NEEDS_ADMIN \
+	"statistics for a range reveal the memory layout and need CAP_SYS_ADMIN"
+
+/*
+ * Queue the kernel's answer to the get-stats request @req over @fs: the
+ * reply and its ack (in one datagram with @one_datagram), or the error.
+ */
+void fk_answer_stats(const struct nlmsghdr *req, struct fk_stats *fs,
+		     bool one_datagram);
+
 /* A notification (sequence 0, port 0) for @cmd of FK_FAMILY. */
 struct nl_msg *fk_event_new(uint8_t cmd);
 

@@ -4,6 +4,7 @@
  * answers each request with the datagrams a real one would send.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,6 @@
 #include "tap.h"
 
 #define CAPS_PAD LINMAP_A_CAPS_PAD
-#define STATS_PAD LINMAP_A_STATS_PAD
 
 static struct nl_msg *caps_reply(const struct nlmsghdr *req, bool complete)
 {
@@ -35,26 +35,25 @@ static struct nl_msg *caps_reply(const struct nlmsghdr *req, bool complete)
 	return msg;
 }
 
-/* Answer get-stats like the kernel: counts, and the range echoed if sent. */
-static struct nl_msg *stats_reply(const struct nlmsghdr *req)
-{
-	struct nl_msg *msg = fk_reply_new(req, LINMAP_CMD_GET_STATS);
-	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
-	int type;
+/*
+ * The map get-stats reports: each count is its attribute's type times 10,
+ * so a value read into the wrong field shows.  Admin: walks are answered.
+ */
+static struct fk_stats map;
 
-	if (genlmsg_parse((struct nlmsghdr *)req, 0, tb, LINMAP_A_STATS_MAX,
-			  NULL) < 0)
-		abort();
-	if (tb[LINMAP_A_STATS_START] && tb[LINMAP_A_STATS_END]) {
-		fk_put_u64_64bit(msg, LINMAP_A_STATS_START,
-				 nla_get_u64(tb[LINMAP_A_STATS_START]), STATS_PAD);
-		fk_put_u64_64bit(msg, LINMAP_A_STATS_END,
-				 nla_get_u64(tb[LINMAP_A_STATS_END]), STATS_PAD);
-	}
-	for (type = LINMAP_A_STATS_LEAVES_PUD;
-	     type <= LINMAP_A_STATS_MAPPED_BYTES; type++)
-		fk_put_u64_64bit(msg, type, (uint64_t)type * 10, STATS_PAD);
-	return msg;
+static void map_reset(void)
+{
+	memset(&map, 0, sizeof(map));
+	map.admin = true;
+	map.leaves[LC_LEVEL_PUD] = LINMAP_A_STATS_LEAVES_PUD * 10;
+	map.leaves[LC_LEVEL_CONT_PMD] = LINMAP_A_STATS_LEAVES_CONT_PMD * 10;
+	map.leaves[LC_LEVEL_PMD] = LINMAP_A_STATS_LEAVES_PMD * 10;
+	map.leaves[LC_LEVEL_CONT_PTE] = LINMAP_A_STATS_LEAVES_CONT_PTE * 10;
+	map.leaves[LC_LEVEL_PTE] = LINMAP_A_STATS_LEAVES_PTE * 10;
+	map.invalid = LINMAP_A_STATS_INVALID * 10;
+	map.table_pages = LINMAP_A_STATS_TABLE_PAGES * 10;
+	map.ideal = LINMAP_A_STATS_IDEAL_LEAVES * 10;
+	map.mapped = LINMAP_A_STATS_MAPPED_BYTES * 10;
 }
 
 static void answer_with_reply_then_ack(const struct nlmsghdr *req, void *arg)
@@ -62,18 +61,18 @@ static void answer_with_reply_then_ack(const struct nlmsghdr *req, void *arg)
 	struct genlmsghdr *ghdr = nlmsg_data(req);
 
 	(void)arg;
-	if (ghdr->cmd == LINMAP_CMD_GET_CAPS)
+	if (ghdr->cmd == LINMAP_CMD_GET_CAPS) {
 		fk_queue(caps_reply(req, true), false);
-	else
-		fk_queue(stats_reply(req), false);
-	fk_queue(fk_error_new(req, 0, true, NULL), false);
+		fk_queue(fk_error_new(req, 0, true, NULL), false);
+	} else {
+		fk_answer_stats(req, &map, false);
+	}
 }
 
 static void answer_in_one_datagram(const struct nlmsghdr *req, void *arg)
 {
 	(void)arg;
-	fk_queue(stats_reply(req), false);
-	fk_queue(fk_error_new(req, 0, true, NULL), true);
+	fk_answer_stats(req, &map, true);
 }
 
 static void answer_with_extack_error(const struct nlmsghdr *req, void *arg)
@@ -154,6 +153,7 @@ static struct lc_ctx *fake_ctx(fk_responder responder, void *arg)
 {
 	struct lc_ctx *ctx = lc_ctx_new(fk_sock_new(responder, arg), FK_FAMILY);
 
+	map_reset();
 	if (!ctx)
 		abort();
 	return ctx;
@@ -192,6 +192,10 @@ static void test_get_stats_sends_range_and_reads_echo(void)
 	CHECK_U64(stats.end, 0x80000000);
 	CHECK_U64(stats.leaves[LC_LEVEL_PUD], LINMAP_A_STATS_LEAVES_PUD * 10);
 	CHECK_U64(stats.mapped_bytes, LINMAP_A_STATS_MAPPED_BYTES * 10);
+	/* A range is a walk even without the flag (none was sent). */
+	CHECK(!map.last_walk_flag);
+	CHECK(stats.walked);
+	CHECK_U64(stats.ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
 	lc_close(ctx);
 }
 
@@ -202,7 +206,125 @@ static void test_get_stats_reply_and_ack_in_one_datagram(void)
 
 	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
 	CHECK(!stats.has_range);
+	CHECK_U64(stats.leaves[LC_LEVEL_PTE], LINMAP_A_STATS_LEAVES_PTE * 10);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+/* lc_get_stats() sends no flag: the whole map comes from the counters. */
+static void test_get_stats_of_the_whole_map_reads_the_counters(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	struct lc_stats stats;
+
+	memset(&stats, 0xaa, sizeof(stats));
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
+	CHECK_INT(map.requests, 1);
+	CHECK(!map.last_walk_flag);
+	CHECK_INT(map.walks, 0);
+	CHECK(!stats.walked);
+	CHECK_U64(stats.ideal_leaves, 0);
+	CHECK_U64(stats.invalid, 0);
+	CHECK_U64(stats.leaves[LC_LEVEL_PTE], LINMAP_A_STATS_LEAVES_PTE * 10);
+	CHECK_U64(stats.table_pages, LINMAP_A_STATS_TABLE_PAGES * 10);
+	CHECK_U64(stats.mapped_bytes, LINMAP_A_STATS_MAPPED_BYTES * 10);
+	CHECK(isnan(lc_stats_restoration(&stats)));
+	lc_close(ctx);
+}
+
+static void test_get_stats_flags_walk_sends_the_flag_and_reads_the_walk(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
+	struct lc_stats stats;
+
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, &stats,
+				     sizeof(stats)), 0);
+	CHECK_STR(lc_strerror(ctx), "");
+	CHECK(fk_last_request());
+	if (fk_last_request()) {
+		CHECK_INT(genlmsg_parse(nlmsg_hdr(fk_last_request()), 0, tb,
+					LINMAP_A_STATS_MAX, NULL), 0);
+		CHECK(tb[LINMAP_A_STATS_WALK] != NULL);
+		CHECK(!tb[LINMAP_A_STATS_START] && !tb[LINMAP_A_STATS_END]);
+	}
+	CHECK_INT(map.walks, 1);
+	CHECK(stats.walked);
+	CHECK(!stats.has_range);
 	CHECK_U64(stats.ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	CHECK_U64(stats.invalid, LINMAP_A_STATS_INVALID * 10);
+	CHECK_U64(stats.leaves[LC_LEVEL_PMD], LINMAP_A_STATS_LEAVES_PMD * 10);
+
+	/* Flags 0 is lc_get_stats(): no flag on the wire. */
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, 0, &stats, sizeof(stats)), 0);
+	CHECK(!map.last_walk_flag);
+	CHECK(!stats.walked);
+	lc_close(ctx);
+}
+
+static void test_walk_without_privilege_is_eperm_with_the_reason(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	const struct lc_range range = { 0x40000000, 0x80000000 };
+	struct lc_stats stats;
+
+	map.admin = false;
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, &stats,
+				     sizeof(stats)), -EPERM);
+	CHECK_STR(lc_strerror(ctx),
+		  "get-stats: Operation not permitted: " FK_WALK_NEEDS_ADMIN);
+	CHECK_INT(lc_get_stats(ctx, &range, &stats, sizeof(stats)), -EPERM);
+	CHECK_STR(lc_strerror(ctx),
+		  "get-stats: Operation not permitted: " FK_RANGE_NEEDS_ADMIN);
+	/* The counters stay open. */
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
+	CHECK(!stats.walked);
+	CHECK_INT(map.refused, 2);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+static void test_get_stats_flags_refuses_unknown_flags_unsent(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	struct lc_stats stats;
+
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK | 0x80, &stats,
+				     sizeof(stats)), -EINVAL);
+	CHECK_CONTAINS(lc_strerror(ctx), "get-stats: Invalid argument: unknown flags 0x80");
+	CHECK_INT(map.requests, 0);
+	lc_close(ctx);
+}
+
+static void test_walk_answered_without_the_ideal_is_a_protocol_error(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	struct lc_stats stats;
+
+	map.walk_without_ideal = true;
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, &stats,
+				     sizeof(stats)), -EPROTO);
+	CHECK_STR(lc_strerror(ctx),
+		  "get-stats: Protocol error: the reply to a walk lacks attribute 'ideal-leaves'");
+	CHECK(!stats.walked);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+/* A kernel before the flag walks every time, so its answers are walked. */
+static void test_kernel_before_the_walk_flag_always_walks(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	struct lc_stats stats;
+
+	map.predates_walk = true;
+	map.admin = false;
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
+	CHECK(stats.walked);
+	CHECK_U64(stats.ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, &stats,
+				     sizeof(stats)), 0);
+	CHECK(stats.walked);
 	lc_close(ctx);
 }
 
@@ -344,11 +466,22 @@ static void test_results_are_written_only_up_to_the_callers_size(void)
 
 	/* A caller built against newer headers: the unknown tail reads 0. */
 	memset(buf, GUARD, sizeof(buf));
-	CHECK_INT(lc_get_stats(ctx, NULL, stats, newer), 0);
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, stats, newer), 0);
 	CHECK_U64(stats->ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	CHECK(stats->walked);
 	CHECK(guard_intact(buf, newer, sizeof(buf)));
 	CHECK_INT(buf[sizeof(struct lc_stats)], 0);
 	CHECK_INT(buf[newer - 1], 0);
+
+	/*
+	 * A caller of the first version (no walked): nothing written at or
+	 * beyond its size, the walk's figures still filled in.
+	 */
+	memset(buf, GUARD, sizeof(buf));
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, stats,
+				     LC_STATS_SIZE_VER1), 0);
+	CHECK_U64(stats->ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	CHECK(guard_intact(buf, LC_STATS_SIZE_VER1, sizeof(buf)));
 
 	/* Smaller than the first version: refused, nothing written. */
 	memset(buf, GUARD, sizeof(buf));
@@ -656,6 +789,12 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_get_caps_reads_reply_and_ack),
 	TAP_TEST(test_get_stats_sends_range_and_reads_echo),
 	TAP_TEST(test_get_stats_reply_and_ack_in_one_datagram),
+	TAP_TEST(test_get_stats_of_the_whole_map_reads_the_counters),
+	TAP_TEST(test_get_stats_flags_walk_sends_the_flag_and_reads_the_walk),
+	TAP_TEST(test_walk_without_privilege_is_eperm_with_the_reason),
+	TAP_TEST(test_get_stats_flags_refuses_unknown_flags_unsent),
+	TAP_TEST(test_walk_answered_without_the_ideal_is_a_protocol_error),
+	TAP_TEST(test_kernel_before_the_walk_flag_always_walks),
 	TAP_TEST(test_kernel_refusal_gives_errno_and_extack_text),
 	TAP_TEST(test_kernel_refusal_echoing_the_request_gives_same_text),
 	TAP_TEST(test_bad_reply_still_consumes_the_ack),

@@ -18,7 +18,7 @@ static const char range_msg[] = "range end must be above start";
 static struct nl_msg *stats_request(void)
 {
 	const struct lc_range range = { .start = 0x2000, .end = 0x1000 };
-	struct nl_msg *req = lc_stats_request_build(FK_FAMILY, &range);
+	struct nl_msg *req = lc_stats_request_build(FK_FAMILY, &range, 0);
 
 	if (!req)
 		abort();

@@ -46,7 +46,7 @@ static void test_caps_request_is_bare_get_caps(void)
 
 static void test_stats_request_without_range_has_no_attributes(void)
 {
-	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, NULL);
+	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, NULL, 0);
 
 	CHECK(msg);
 	if (!msg)
@@ -62,7 +62,7 @@ static void test_stats_request_with_range_carries_start_and_end_u64(void)
 		.start = 0x40000000,
 		.end = UINT64_C(0xfffffffffffff000),
 	};
-	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, &range);
+	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, &range, 0);
 	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
 
 	CHECK(msg);
@@ -88,7 +88,7 @@ static void test_stats_request_sends_a_bad_range_unchanged(void)
 {
 	/* end below start and misaligned: the kernel is the judge. */
 	const struct lc_range range = { .start = 0x2001, .end = 0x1000 };
-	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, &range);
+	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, &range, 0);
 	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
 
 	CHECK(msg);
@@ -104,11 +104,44 @@ static void test_stats_request_sends_a_bad_range_unchanged(void)
 	nlmsg_free(msg);
 }
 
+static void test_stats_request_with_walk_carries_the_flag(void)
+{
+	const struct lc_range range = { .start = 0x40000000, .end = 0x80000000 };
+	struct nlattr *tb[LINMAP_A_STATS_MAX + 1];
+	struct nl_msg *msg = lc_stats_request_build(FK_FAMILY, NULL,
+						    LC_STATS_WALK);
+
+	CHECK(msg);
+	if (!msg)
+		return;
+	check_header(msg, LINMAP_CMD_GET_STATS);
+	CHECK_INT(attr_count(msg), 1);
+	CHECK_INT(genlmsg_parse(nlmsg_hdr(msg), 0, tb, LINMAP_A_STATS_MAX,
+				NULL), 0);
+	CHECK(tb[LINMAP_A_STATS_WALK]);
+	if (tb[LINMAP_A_STATS_WALK])
+		CHECK_INT(nla_len(tb[LINMAP_A_STATS_WALK]), 0);	/* NLA_FLAG */
+	nlmsg_free(msg);
+
+	/* With a range: both, the flag after the range. */
+	msg = lc_stats_request_build(FK_FAMILY, &range, LC_STATS_WALK);
+	CHECK(msg);
+	if (!msg)
+		return;
+	CHECK_INT(attr_count(msg), 3);
+	CHECK_INT(genlmsg_parse(nlmsg_hdr(msg), 0, tb, LINMAP_A_STATS_MAX,
+				NULL), 0);
+	CHECK(tb[LINMAP_A_STATS_START] && tb[LINMAP_A_STATS_END]);
+	CHECK(tb[LINMAP_A_STATS_WALK]);
+	nlmsg_free(msg);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_caps_request_is_bare_get_caps),
 	TAP_TEST(test_stats_request_without_range_has_no_attributes),
 	TAP_TEST(test_stats_request_with_range_carries_start_and_end_u64),
 	TAP_TEST(test_stats_request_sends_a_bad_range_unchanged),
+	TAP_TEST(test_stats_request_with_walk_carries_the_flag),
 };
 
 TAP_MAIN(tests)

@@ -103,7 +103,84 @@ static void test_stats_reply_echoing_the_range_sets_has_range(void)
 	nlmsg_free(msg);
 }
 
-static void test_stats_reply_missing_ideal_leaves_is_named(void)
+/* What the kernel's counters answer: no ideal-leaves, no invalid. */
+static struct nl_msg *counters_reply(const struct stats_values *v)
+{
+	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_GET_STATS);
+
+	put_count(msg, LINMAP_A_STATS_LEAVES_PUD, v->leaves[LC_LEVEL_PUD], true);
+	put_count(msg, LINMAP_A_STATS_LEAVES_CONT_PMD,
+		  v->leaves[LC_LEVEL_CONT_PMD], true);
+	put_count(msg, LINMAP_A_STATS_LEAVES_PMD, v->leaves[LC_LEVEL_PMD], true);
+	put_count(msg, LINMAP_A_STATS_LEAVES_CONT_PTE,
+		  v->leaves[LC_LEVEL_CONT_PTE], true);
+	put_count(msg, LINMAP_A_STATS_LEAVES_PTE, v->leaves[LC_LEVEL_PTE], true);
+	put_count(msg, LINMAP_A_STATS_TABLE_PAGES, v->table_pages, true);
+	put_count(msg, LINMAP_A_STATS_MAPPED_BYTES, v->mapped, true);
+	return msg;
+}
+
+static void test_stats_reply_of_a_walk_sets_walked(void)
+{
+	struct nl_msg *msg = stats_reply(&shattered, true);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	memset(&stats, 0, sizeof(stats));
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK(stats.walked);
+	nlmsg_free(msg);
+}
+
+static void test_stats_reply_of_the_counters_is_not_walked(void)
+{
+	struct nl_msg *msg = counters_reply(&shattered);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+	int level;
+
+	memset(&stats, 0xaa, sizeof(stats));
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK(!stats.walked);
+	CHECK_U64(stats.ideal_leaves, 0);
+	CHECK_U64(stats.invalid, 0);
+	for (level = 0; level < LC_LEVEL_NR; level++)
+		CHECK_U64(stats.leaves[level], shattered.leaves[level]);
+	CHECK_U64(stats.table_pages, 77);
+	CHECK_U64(stats.mapped_bytes, UINT64_C(0x140000000));
+	/* Leaves but no ideal: the ratio is unknown, not 1.0. */
+	CHECK(isnan(lc_stats_restoration(&stats)));
+	nlmsg_free(msg);
+}
+
+/* A walk sends ideal-leaves and invalid together: one alone is refused. */
+static void test_stats_reply_with_invalid_but_no_ideal_is_named(void)
+{
+	struct nl_msg *msg = counters_reply(&shattered);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_INVALID, 1, PAD);
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)),
+		  -EPROTO);
+	CHECK_STR(detail, "reply from the kernel has attribute 'invalid' without 'ideal-leaves'");
+	nlmsg_free(msg);
+}
+
+static void test_stats_reply_with_ideal_but_no_invalid_is_named(void)
+{
+	struct nl_msg *msg = counters_reply(&shattered);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_IDEAL_LEAVES, 4, PAD);
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)),
+		  -EPROTO);
+	CHECK_STR(detail, "reply from the kernel has attribute 'ideal-leaves' without 'invalid'");
+	nlmsg_free(msg);
+}
+
+static void test_stats_reply_missing_leaves_is_named(void)
 {
 	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_GET_STATS);
 	struct lc_stats stats;
@@ -113,13 +190,11 @@ static void test_stats_reply_missing_ideal_leaves_is_named(void)
 	fk_put_u64_64bit(msg, LINMAP_A_STATS_LEAVES_CONT_PMD, 1, PAD);
 	fk_put_u64_64bit(msg, LINMAP_A_STATS_LEAVES_PMD, 1, PAD);
 	fk_put_u64_64bit(msg, LINMAP_A_STATS_LEAVES_CONT_PTE, 1, PAD);
-	fk_put_u64_64bit(msg, LINMAP_A_STATS_LEAVES_PTE, 1, PAD);
-	fk_put_u64_64bit(msg, LINMAP_A_STATS_INVALID, 1, PAD);
 	fk_put_u64_64bit(msg, LINMAP_A_STATS_TABLE_PAGES, 1, PAD);
 	fk_put_u64_64bit(msg, LINMAP_A_STATS_MAPPED_BYTES, 1, PAD);
 	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)),
 		  -EPROTO);
-	CHECK_STR(detail, "reply from the kernel lacks attribute 'ideal-leaves'");
+	CHECK_STR(detail, "reply from the kernel lacks attribute 'leaves-pte'");
 	nlmsg_free(msg);
 }
 
@@ -289,7 +364,11 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_stats_reply_with_u64_and_pad_parses),
 	TAP_TEST(test_stats_reply_with_4_byte_counters_parses),
 	TAP_TEST(test_stats_reply_echoing_the_range_sets_has_range),
-	TAP_TEST(test_stats_reply_missing_ideal_leaves_is_named),
+	TAP_TEST(test_stats_reply_of_a_walk_sets_walked),
+	TAP_TEST(test_stats_reply_of_the_counters_is_not_walked),
+	TAP_TEST(test_stats_reply_with_invalid_but_no_ideal_is_named),
+	TAP_TEST(test_stats_reply_with_ideal_but_no_invalid_is_named),
+	TAP_TEST(test_stats_reply_missing_leaves_is_named),
 	TAP_TEST(test_stats_reply_with_only_end_echoed_is_refused),
 	TAP_TEST(test_stats_reply_truncated_genl_header_is_refused),
 	TAP_TEST(test_stats_reply_counters_since_boot_parse),
