@@ -143,16 +143,33 @@ static bool kernel_reopen_after(struct kernel *k, struct policy *p,
 	return true;
 }
 
+/*
+ * Every get-stats the policy asks for is a walk: its answer decides the
+ * gain (leaves - ideal against min_gain) or, after a probe or a collapse,
+ * is the restoration the status, the STATUS= line and the metrics show.
+ * None of them can do with the kernel's counters alone, which have no
+ * ideal.  The walk needs CAP_SYS_ADMIN, as a collapse does: refused, the
+ * daemon cannot work, and is degraded as for a refused collapse.
+ */
 void kernel_get_stats(struct kernel *k, struct policy *p, uint64_t now)
 {
-	int err = lc_get_stats(k->ctx, NULL, &k->stats, sizeof(k->stats));
+	struct lc_stats stats;
+	int err = lc_get_stats_flags(k->ctx, NULL, LC_STATS_WALK, &stats,
+				     sizeof(stats));
 
+	/* A failure keeps the last answer in the status (not zeroes). */
 	if (err < 0) {
 		kernel_error(k, "%s", lc_strerror(k->ctx));
+		if (err == -EPERM) {
+			log_err("walking the linear map needs CAP_SYS_ADMIN: run collapsed as root or with AmbientCapabilities=CAP_SYS_ADMIN");
+			kernel_degraded(k, p, now, k->last_error);
+			return;
+		}
 		if (kernel_reopen_after(k, p, now, err))
 			policy_on_stats_failed(p, now);
 		return;
 	}
+	k->stats = stats;
 	k->has_stats = true;
 	policy_on_stats(p, now, &k->stats);
 }

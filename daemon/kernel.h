@@ -28,7 +28,8 @@ struct kernel {
 	struct lc_events *evs;		/* split/collapse events */
 	bool has_caps, has_stats;
 	struct lc_caps caps;		/* from the latest probe */
-	struct lc_stats stats;		/* from the latest get-stats */
+	struct lc_stats stats;		/* from the latest get-stats that
+					 * answered (a walk) */
 	char last_error[CONFIG_ERROR_MAX];	/* "" if none yet */
 	char degraded_logged[POLICY_REASON_MAX];	/* said once */
 };
@@ -46,7 +47,10 @@ void kernel_close(struct kernel *k);
  */
 bool kernel_probe(struct kernel *k, struct policy *p, uint64_t now);
 
-/* POLICY_ACT_GET_STATS. */
+/*
+ * POLICY_ACT_GET_STATS: a walk of the whole map (the policy needs the
+ * ideal).  Refused for want of CAP_SYS_ADMIN, the daemon is degraded.
+ */
 void kernel_get_stats(struct kernel *k, struct policy *p, uint64_t now);
 
 /* POLICY_ACT_COLLAPSE: one step. */

@@ -230,15 +230,26 @@ static void add_stats(cJSON *kernel, const struct lc_stats *stats)
 	obj = cJSON_AddObjectToObject(kernel, "stats");
 	if (!obj)
 		return;
+	/*
+	 * The daemon walks (kernel.c), so "walked" is true; were it not, the
+	 * walk's figures are null, as in collapsectl status --json.
+	 */
+	cJSON_AddBoolToObject(obj, "walked", stats->walked);
 	add_levels(obj, "leaves", stats->leaves);
 	add_u64(obj, "leaves_total", lc_stats_leaves_total(stats));
-	add_u64(obj, "ideal_leaves", stats->ideal_leaves);
-	restoration = lc_stats_restoration(stats);
+	if (stats->walked)
+		add_u64(obj, "ideal_leaves", stats->ideal_leaves);
+	else
+		cJSON_AddNullToObject(obj, "ideal_leaves");
+	restoration = stats->walked ? lc_stats_restoration(stats) : NAN;
 	if (isfinite(restoration))
 		cJSON_AddNumberToObject(obj, "restoration", restoration);
 	else
 		cJSON_AddNullToObject(obj, "restoration");
-	add_u64(obj, "invalid", stats->invalid);
+	if (stats->walked)
+		add_u64(obj, "invalid", stats->invalid);
+	else
+		cJSON_AddNullToObject(obj, "invalid");
 	add_u64(obj, "table_pages", stats->table_pages);
 	add_u64(obj, "mapped_bytes", stats->mapped_bytes);
 	add_levels(obj, "splits", stats->splits);

@@ -32,6 +32,8 @@ struct fake_linmap {
 	const char *collapse_extack;	/* ... and this message */
 	int collapses;			/* collapse requests seen */
 	int silent_stats;		/* get-stats answered with nothing */
+	bool not_admin;			/* no CAP_SYS_ADMIN: walks refused */
+	struct fk_stats map;		/* get-stats as the kernel answers it */
 	int opens;			/* request sockets opened */
 	bool ranged[16];
 	uint64_t starts[16], ends[16], budgets[16];
@@ -58,22 +60,18 @@ static void answer_caps(const struct nlmsghdr *req)
 	fk_queue(msg, false);
 }
 
+/* The fake's figures through the fake kernel's get-stats (walk or counters). */
 static void answer_stats(const struct nlmsghdr *req)
 {
-	struct nl_msg *msg = fk_reply_new(req, LINMAP_CMD_GET_STATS);
-	const int pad = LINMAP_A_STATS_PAD;
-	int type;
+	struct fk_stats *m = &fake.map;
 
-	for (type = LINMAP_A_STATS_LEAVES_PUD; type <= LINMAP_A_STATS_MAPPED_BYTES;
-	     type++)
-		fk_put_u64_64bit(msg, type,
-				 type == LINMAP_A_STATS_LEAVES_PTE ? fake.leaves :
-				 type == LINMAP_A_STATS_IDEAL_LEAVES ? fake.ideal : 0,
-				 pad);
-	fk_put_count_nest(msg, LINMAP_A_STATS_SPLITS, LINMAP_A_LEVEL_COUNT_LEVEL,
-			  LINMAP_LEAF_LEVEL_PMD, LINMAP_A_LEVEL_COUNT_COUNT,
-			  fake.splits, LINMAP_A_LEVEL_COUNT_PAD);
-	fk_queue(msg, false);
+	m->admin = !fake.not_admin;
+	memset(m->leaves, 0, sizeof(m->leaves));
+	m->leaves[LC_LEVEL_PTE] = fake.leaves;
+	m->ideal = fake.ideal;
+	memset(m->splits, 0, sizeof(m->splits));
+	m->splits[LC_LEVEL_PMD] = fake.splits;
+	fk_answer_stats(req, m, false);
 }
 
 static void answer_collapse(const struct nlmsghdr *req)
@@ -130,7 +128,7 @@ static void answer(const struct nlmsghdr *req, void *arg)
 			return;		/* no reply, no ack */
 		}
 		answer_stats(req);
-		break;
+		return;		/* answered with its ack, or refused */
 	case LINMAP_CMD_COLLAPSE:
 		answer_collapse(req);
 		if (fake.collapse_error)
@@ -375,6 +373,75 @@ static void test_request_without_ack_reopens_the_socket(void)
 	kernel_close(&k);
 }
 
+/* The gain needs the ideal: every get-stats of the daemon is a walk. */
+static void test_get_stats_asks_for_the_walk(void)
+{
+	struct kernel k;
+	struct policy p;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.leaves = 9000;
+	fake.ideal = 1000;
+	start(&k, &p, &fake_openers);
+	CHECK_INT(run_tick(&k, &p, SEC(1)), POLICY_ACT_GET_STATS);
+	CHECK_INT(fake.map.requests, 1);
+	CHECK(fake.map.last_walk_flag);
+	CHECK(!fake.map.last_range);
+	CHECK(k.has_stats);
+	CHECK(k.stats.walked);
+	CHECK_U64(k.stats.ideal_leaves, 1000);
+	CHECK_U64(policy_gain(&p), 8000);
+	kernel_close(&k);
+}
+
+/*
+ * Without CAP_SYS_ADMIN the walk is refused, and the daemon could not
+ * collapse either: degraded, with the kernel's reason.
+ */
+static void test_refused_walk_degrades_with_the_kernels_reason(void)
+{
+	struct kernel k;
+	struct policy p;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.leaves = 9000;
+	fake.ideal = 1000;
+	fake.not_admin = true;
+	start(&k, &p, &fake_openers);
+	CHECK_INT(p.state, POLICY_IDLE);
+	CHECK_INT(run_tick(&k, &p, SEC(1)), POLICY_ACT_GET_STATS);
+	CHECK_INT(fake.map.refused, 1);
+	CHECK_INT(p.state, POLICY_DEGRADED);
+	CHECK_CONTAINS(p.degraded_reason, "get-stats: Operation not permitted: ");
+	CHECK_CONTAINS(p.degraded_reason, "needs CAP_SYS_ADMIN");
+	CHECK(!k.has_stats);
+	CHECK(!k.ctx && !k.evs);
+	CHECK_U64(policy_deadline(&p), SEC(1) + cfg.resync_interval);
+	kernel_close(&k);
+}
+
+/* A failed get-stats leaves the last answer in the status, not zeroes. */
+static void test_failed_get_stats_keeps_the_last_answer(void)
+{
+	struct kernel k;
+	struct policy p;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.leaves = fake.ideal = 1000;
+	start(&k, &p, &fake_openers);
+	CHECK_INT(run_tick(&k, &p, SEC(1)), POLICY_ACT_GET_STATS);
+	CHECK_U64(k.stats.leaves[LC_LEVEL_PTE], 1000);
+	fake.silent_stats = 1;
+	policy_on_lost_events(&p, SEC(2));
+	CHECK_INT(run_tick(&k, &p, SEC(2)), POLICY_ACT_GET_STATS);
+	CHECK_CONTAINS(k.last_error, "get-stats: ");
+	CHECK(k.has_stats);
+	CHECK(k.stats.walked);
+	CHECK_U64(k.stats.leaves[LC_LEVEL_PTE], 1000);
+	CHECK_U64(k.stats.ideal_leaves, 1000);
+	kernel_close(&k);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_kernel_without_family_is_degraded_with_reason),
 	TAP_TEST(test_system_without_bbml3_is_degraded_with_kernel_reason),
@@ -382,6 +449,9 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_refused_collapse_degrades_with_extack),
 	TAP_TEST(test_split_and_lost_events_reach_the_policy),
 	TAP_TEST(test_request_without_ack_reopens_the_socket),
+	TAP_TEST(test_get_stats_asks_for_the_walk),
+	TAP_TEST(test_refused_walk_degrades_with_the_kernels_reason),
+	TAP_TEST(test_failed_get_stats_keeps_the_last_answer),
 };
 
 int main(void)

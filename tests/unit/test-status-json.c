@@ -29,6 +29,7 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	memset(stats, 0, sizeof(*stats));
 	stats->leaves[LC_LEVEL_PTE] = 9000;
 	stats->ideal_leaves = 1000;
+	stats->walked = true;	/* the daemon walks */
 	policy_init(p, &cfg, SEC(1));
 	policy_tick(p, SEC(1));
 	policy_on_probe_ok(p, SEC(1));
@@ -181,6 +182,9 @@ static void test_policy_and_collapse_values_are_reported(void)
 	CHECK(cJSON_IsNull(get(get(kern, "caps"), "reason")));
 	CHECK(cJSON_GetNumberValue(get(get(kern, "stats"), "restoration")) == 1.0);
 	CHECK_INT(get(get(get(kern, "stats"), "leaves"), "pmd")->valueint, 1000);
+	CHECK(cJSON_IsTrue(get(get(kern, "stats"), "walked")));
+	CHECK_INT(get(get(kern, "stats"), "ideal_leaves")->valueint, 1000);
+	CHECK(cJSON_IsNumber(get(get(kern, "stats"), "invalid")));
 
 	conf = get(doc, "config");
 	CHECK_STR(get(conf, "quiet_period")->valuestring, "5s");
@@ -190,6 +194,28 @@ static void test_policy_and_collapse_values_are_reported(void)
 	CHECK_STR(get(conf, "socket_mode")->valuestring, "0660");
 	CHECK(cJSON_IsNull(get(conf, "socket_group")));
 	CHECK_STR(get(conf, "file")->valuestring, "/etc/linmap/collapsed.conf");
+	cJSON_Delete(doc);
+	free(text);
+}
+
+/* Were the daemon's look not a walk, its figures are null, not 0. */
+static void test_stats_not_walked_have_null_ideal(void)
+{
+	struct lc_stats stats;
+	cJSON *doc, *st;
+	struct policy p;
+	char *text;
+
+	collapsed_once(&p, &stats);
+	stats.walked = false;
+	stats.ideal_leaves = 0;
+	doc = document(&p, &caps, &stats, NULL, &text);
+	st = get(get(doc, "kernel"), "stats");
+	CHECK(cJSON_IsFalse(get(st, "walked")));
+	CHECK(cJSON_IsNull(get(st, "ideal_leaves")));
+	CHECK(cJSON_IsNull(get(st, "restoration")));
+	CHECK(cJSON_IsNull(get(st, "invalid")));
+	CHECK_INT(get(get(st, "leaves"), "pmd")->valueint, 1000);
 	cJSON_Delete(doc);
 	free(text);
 }
@@ -291,6 +317,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_document_has_schema_and_version),
 	TAP_TEST(test_every_top_level_key_has_its_type),
 	TAP_TEST(test_policy_and_collapse_values_are_reported),
+	TAP_TEST(test_stats_not_walked_have_null_ideal),
 	TAP_TEST(test_degraded_document_says_why),
 	TAP_TEST(test_collapsing_document_shows_the_cursor),
 	TAP_TEST(test_addresses_are_for_root_only),
