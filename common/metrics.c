@@ -182,7 +182,7 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 		return;
 
 	metrics_family(m, "linmap_leaves", METRICS_GAUGE, NULL,
-		       "Leaf mappings of the linear map, per level (a contiguous range counts once).");
+		       "Leaf mappings of the linear map, per level, valid or not (a contiguous range counts once).");
 	metrics_levels(m, stats->leaves);
 	if (caps && caps->granule) {
 		for (i = 0; i < LC_LEVEL_NR; i++)
@@ -192,15 +192,22 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 			       "Bytes the leaf mappings of each level map.");
 		metrics_levels(m, bytes);
 	}
-	metrics_single(m, "linmap_ideal_leaves", METRICS_GAUGE, NULL,
-		       "Leaves a full collapse would reach with the current attributes.",
-		       stats->ideal_leaves);
-	metrics_family(m, "linmap_restoration_ratio", METRICS_GAUGE, NULL,
-		       "Leaves divided by ideal leaves: 1 is fully restored, larger is more fragmented.");
-	metrics_sample(m, NULL, NULL, lc_stats_restoration(stats));
-	metrics_single(m, "linmap_invalid_entries", METRICS_GAUGE, NULL,
-		       "Non-empty entries with the valid bit clear (secretmem pages, guard pages).",
-		       stats->invalid);
+	/*
+	 * Only a walk of the map knows these: from the kernel's counters
+	 * (no CAP_SYS_ADMIN) the families are left out rather than written
+	 * as 0 or NaN, which would read as a value.
+	 */
+	if (stats->walked) {
+		metrics_single(m, "linmap_ideal_leaves", METRICS_GAUGE, NULL,
+			       "Leaves a full collapse would reach with the current attributes.",
+			       stats->ideal_leaves);
+		metrics_family(m, "linmap_restoration_ratio", METRICS_GAUGE, NULL,
+			       "Leaves divided by ideal leaves: 1 is fully restored, larger is more fragmented.");
+		metrics_sample(m, NULL, NULL, lc_stats_restoration(stats));
+		metrics_single(m, "linmap_invalid_entries", METRICS_GAUGE, NULL,
+			       "Non-empty entries with the valid bit clear, each counted (secretmem pages, guard pages); linmap_leaves counts them too.",
+			       stats->invalid);
+	}
 	metrics_single(m, "linmap_page_table_pages", METRICS_GAUGE, NULL,
 		       "Page-table pages below the top level that map the linear map.",
 		       stats->table_pages);
@@ -210,7 +217,7 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 			       stats->table_pages * caps->granule);
 	}
 	metrics_single(m, "linmap_mapped_bytes", METRICS_GAUGE, "bytes",
-		       "Bytes of memory the valid leaves map.",
+		       "Bytes of memory the leaves map, valid or not.",
 		       stats->mapped_bytes);
 	metrics_family(m, "linmap_splits", METRICS_COUNTER, NULL,
 		       "Leaves split since boot, per level of the leaf split.");

@@ -65,7 +65,10 @@ void metrics_sample_u64(struct metrics *m, const char *label_name,
 void metrics_single(struct metrics *m, const char *name, enum metrics_type type,
 		    const char *unit, const char *help, uint64_t value);
 
-/* The linear map's families (linmap_*) from get-caps and get-stats. */
+/*
+ * The linear map's families (linmap_*) from get-caps and get-stats; the
+ * ideal, restoration and invalid families only when @stats was walked.
+ */
 void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 		    const struct lc_stats *stats);
 

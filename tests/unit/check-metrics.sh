@@ -15,32 +15,42 @@ promtool=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-echo "1..3"
+echo "1..5"
 if "$gen" --dump "$dir"; then
 	echo "ok 1 - documents written"
 else
 	echo "not ok 1 - documents written"
 fi
-if out=$("$promtool" check metrics <"$dir/daemon.prom" 2>&1); then
-	echo "ok 2 - promtool check metrics: no problems"
-else
-	echo "not ok 2 - promtool check metrics"
-	printf '%s\n' "$out" | sed 's/^/# /'
-fi
-# Debian's python3 (its dist-packages has prometheus_client).
-if out=$(/usr/bin/python3 - "$dir/daemon.om" 2>&1 <<'PY'
+n=1
+# The daemon's file, and collapsectl status's from the counters (a user's).
+for doc in daemon counts; do
+	n=$((n + 1))
+	if out=$("$promtool" check metrics <"$dir/$doc.prom" 2>&1); then
+		echo "ok $n - promtool check metrics: $doc.prom: no problems"
+	else
+		echo "not ok $n - promtool check metrics: $doc.prom"
+		printf '%s\n' "$out" | sed 's/^/# /'
+	fi
+	n=$((n + 1))
+	case $doc in
+	daemon) want="linmap_leaves linmap_splits linmap_ideal_leaves collapsed_state collapsed_freed_bytes" ;;
+	counts) want="linmap_leaves linmap_splits linmap_mapped_bytes" ;;
+	esac
+	# Debian's python3 (its dist-packages has prometheus_client).
+	if out=$(/usr/bin/python3 - "$dir/$doc.om" $want 2>&1 <<'PY'
 import sys
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 text = open(sys.argv[1]).read()
 families = list(text_string_to_metric_families(text))
 names = {f.name for f in families}
-for want in ("linmap_leaves", "linmap_splits", "collapsed_state", "collapsed_freed_bytes"):
+for want in sys.argv[2:]:
     assert want in names, f"{want} missing from {sorted(names)}"
 print(f"{len(families)} families")
 PY
-); then
-	echo "ok 3 - OpenMetrics parser: $out"
-else
-	echo "not ok 3 - OpenMetrics parser"
-	printf '%s\n' "$out" | sed 's/^/# /'
-fi
+	); then
+		echo "ok $n - OpenMetrics parser: $doc.om: $out"
+	else
+		echo "not ok $n - OpenMetrics parser: $doc.om"
+		printf '%s\n' "$out" | sed 's/^/# /'
+	fi
+done

@@ -120,6 +120,17 @@ static void test_stray_argument_is_a_usage_error(void)
 			  "status: unexpected argument 'extra'");
 }
 
+/* A range is always walked: asking for the counters of one is a mistake. */
+static void test_counts_with_a_range_is_a_usage_error(void)
+{
+	check_usage_error((const char *const[]){ "status", "--counts",
+						 "--range", "1G-2G", NULL },
+			  "status: --counts and --range exclude each other");
+	check_usage_error((const char *const[]){ "status", "-r", "1G-2G",
+						 "--counts", NULL },
+			  "status: --counts and --range exclude each other");
+}
+
 static void test_bad_budget_is_named(void)
 {
 	check_usage_error((const char *const[]){ "collapse", "--budget", "abc",
@@ -210,6 +221,8 @@ static void test_good_collapse_and_watch_options_reach_the_kernel(void)
 		"collapse", "-n", "-b", "1", NULL });
 	check_reaches_the_kernel((const char *const[]){
 		"watch", "--json", "--count", "1", NULL });
+	check_reaches_the_kernel((const char *const[]){
+		"status", "--counts", "--format", "prometheus", NULL });
 }
 
 static void test_help_documents_commands_and_exit_codes(void)
@@ -218,7 +231,8 @@ static void test_help_documents_commands_and_exit_codes(void)
 
 	run(&r, (const char *const[]){ "--help", NULL });
 	CHECK_INT(r.exit_code, 0);
-	CHECK_CONTAINS(r.out, "status [--range START-END] [--json | --format FORMAT]");
+	CHECK_CONTAINS(r.out, "status [--range START-END | --counts] [--json | --format FORMAT]");
+	CHECK_CONTAINS(r.out, "--counts           status: the kernel's counters only");
 	CHECK_CONTAINS(r.out, "-f, --format FORMAT");
 	CHECK_CONTAINS(r.out, "collapse [--range START-END] [--budget N] [--dry-run] [--json]");
 	CHECK_CONTAINS(r.out, "watch [--json] [--count N]");
@@ -333,6 +347,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_missing_range_value_is_named),
 	TAP_TEST(test_bad_address_is_named),
 	TAP_TEST(test_stray_argument_is_a_usage_error),
+	TAP_TEST(test_counts_with_a_range_is_a_usage_error),
 	TAP_TEST(test_bad_budget_is_named),
 	TAP_TEST(test_collapse_unknown_option_and_stray_argument_are_named),
 	TAP_TEST(test_watch_count_needs_a_number),

@@ -40,6 +40,16 @@ static void fragmented(struct lc_stats *s)
 	s->splits[LC_LEVEL_PMD] = 18;
 	s->folds[LC_LEVEL_PMD] = 3;
 	s->tables_freed = 3;
+	s->walked = true;
+}
+
+/* The same map from the kernel's counters: no ideal, no invalid. */
+static void counted(struct lc_stats *s)
+{
+	fragmented(s);
+	s->ideal_leaves = 0;
+	s->invalid = 0;
+	s->walked = false;
 }
 
 /* A policy that collapsed once and is idle again (as test-status-json). */
@@ -143,6 +153,41 @@ static void test_kernel_values(void)
 	free(t);
 }
 
+/*
+ * collapsectl status --format prometheus|openmetrics as a user: the
+ * counters' families, and none of the walk's (not 0, not NaN).
+ */
+static void test_counters_only_leave_out_the_walks_families(void)
+{
+	static const enum metrics_dialect dialects[] = {
+		METRICS_PROMETHEUS, METRICS_OPENMETRICS,
+	};
+	struct lc_stats s;
+	size_t i;
+	char *t;
+
+	counted(&s);
+	for (i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++) {
+		t = kernel_text(dialects[i], &s);
+		CHECK_CONTAINS(t, "linmap_leaves{level=\"pte\"} 9000\n");
+		CHECK_CONTAINS(t, "linmap_leaf_bytes{level=\"pud\"} 2147483648\n");
+		CHECK_CONTAINS(t, "linmap_page_table_pages 20\n");
+		CHECK_CONTAINS(t, "linmap_mapped_bytes 4294967296\n");
+		CHECK_CONTAINS(t, "linmap_splits_total{level=\"pmd\"} 18\n");
+		CHECK_CONTAINS(t, "linmap_freed_page_tables_total 3\n");
+		CHECK(!strstr(t, "linmap_ideal_leaves"));
+		CHECK(!strstr(t, "linmap_restoration_ratio"));
+		CHECK(!strstr(t, "linmap_invalid_entries"));
+		free(t);
+	}
+	/* A walk has them, invalid entries included. */
+	fragmented(&s);
+	t = kernel_text(METRICS_OPENMETRICS, &s);
+	CHECK_CONTAINS(t, "linmap_invalid_entries 7\n");
+	CHECK_CONTAINS(t, "# TYPE linmap_restoration_ratio gauge\n");
+	free(t);
+}
+
 static void test_leaf_sizes_per_granule(void)
 {
 	CHECK_U64(metrics_leaf_bytes(4096, LC_LEVEL_CONT_PTE), 64 << 10);
@@ -239,6 +284,26 @@ static void test_textfile_is_replaced_atomically_and_readable(void)
 	rmdir(dir);
 }
 
+static int write_text(const char *dir, const char *name, char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!text || !f || fputs(text, f) < 0 || fclose(f)) {
+		perror(path);
+		free(text);
+		return 1;
+	}
+	free(text);
+	return 0;
+}
+
+/*
+ * The daemon's documents, and collapsectl status's as a user (the kernel's
+ * counters, without the walk's families).
+ */
 static int dump(const char *dir)
 {
 	const struct { const char *name; enum metrics_dialect d; } files[] = {
@@ -247,28 +312,24 @@ static int dump(const char *dir)
 	};
 	struct lc_stats s;
 	struct policy p;
-	char path[512];
 	size_t i;
 
 	collapsed_once(&p, &s);
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *t = daemon_text(files[i].d, &p, &s, SEC(160));
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
-		f = fopen(path, "w");
-		if (!t || !f || fputs(t, f) < 0 || fclose(f)) {
-			perror(path);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (write_text(dir, files[i].name,
+			       daemon_text(files[i].d, &p, &s, SEC(160))))
 			return 1;
-		}
-		free(t);
-	}
+	counted(&s);
+	if (write_text(dir, "counts.prom", kernel_text(METRICS_PROMETHEUS, &s)) ||
+	    write_text(dir, "counts.om", kernel_text(METRICS_OPENMETRICS, &s)))
+		return 1;
 	return 0;
 }
 
 static const struct tap_test tests[] = {
 	TAP_TEST(test_counters_are_named_as_each_dialect_wants),
 	TAP_TEST(test_kernel_values),
+	TAP_TEST(test_counters_only_leave_out_the_walks_families),
 	TAP_TEST(test_leaf_sizes_per_granule),
 	TAP_TEST(test_label_values_are_escaped),
 	TAP_TEST(test_daemon_state_and_totals),

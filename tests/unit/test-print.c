@@ -42,6 +42,17 @@ static const struct lc_stats range_stats = {
 	.splits = { 1, 2, 3, 4, 5 },
 	.folds = { 0, 0, 6, 7, 0 },
 	.tables_freed = 8,
+	.walked = true,
+};
+
+/* The whole map from the kernel's counters (no walk: a user's status). */
+static const struct lc_stats counts_stats = {
+	.leaves = { 1, 0, 2, 10, 500 },
+	.table_pages = 9,
+	.mapped_bytes = UINT64_C(0x80000000),
+	.splits = { 1, 2, 3, 4, 5 },
+	.folds = { 0, 0, 6, 7, 0 },
+	.tables_freed = 8,
 };
 
 /* A budgeted dry run that stopped at 0x80000000. */
@@ -341,6 +352,102 @@ static void test_table_shows_caps_levels_and_ratio(void)
 	free(text);
 }
 
+static void check_levels(const cJSON *obj, const char *key,
+			 const uint64_t *want);
+
+static void test_json_status_of_a_walk_says_walked(void)
+{
+	char *text = render(&print_json_ops, &admin_caps, &range_stats);
+	cJSON *root = cJSON_Parse(text);
+
+	CHECK_INT(boolean(field(root, "stats"), "walked"), 1);
+	cJSON_Delete(root);
+	free(text);
+}
+
+/*
+ * The counters: the same keys as a walk, "walked" false and the walk's
+ * figures null (not 0, which would read as a count).
+ */
+static void test_json_status_from_the_counters_nulls_the_walks_figures(void)
+{
+	char *text = render(&print_json_ops, &admin_caps, &counts_stats);
+	char *walked_text = render(&print_json_ops, &admin_caps, &range_stats);
+	cJSON *root = cJSON_Parse(text), *walked = cJSON_Parse(walked_text);
+	cJSON *stats = field(root, "stats"), *item;
+	cJSON *walked_stats = field(walked, "stats");
+
+	CHECK(root);
+	CHECK_INT(boolean(stats, "walked"), 0);
+	CHECK(cJSON_IsNull(field(stats, "invalid")));
+	CHECK(cJSON_IsNull(field(stats, "ideal_leaves")));
+	CHECK(cJSON_IsNull(field(stats, "restoration")));
+	CHECK(cJSON_IsNull(field(stats, "range")));
+	CHECK(number(field(stats, "leaves"), "pte") == 500);
+	CHECK(number(stats, "leaves_total") == 513);
+	CHECK(number(stats, "table_pages") == 9);
+	CHECK(number(stats, "mapped_bytes") == 2147483648.0);
+	check_levels(field(stats, "since_boot"), "splits", counts_stats.splits);
+	/* One schema: every key of a walked status, no other. */
+	CHECK_INT(cJSON_GetArraySize(stats), cJSON_GetArraySize(walked_stats));
+	cJSON_ArrayForEach(item, walked_stats)
+		CHECK(cJSON_GetObjectItemCaseSensitive(stats, item->string));
+	cJSON_Delete(root);
+	cJSON_Delete(walked);
+	free(text);
+	free(walked_text);
+}
+
+/* Nothing mapped is restoration 1.0 for a walk, but still null without. */
+static void test_json_counters_restoration_is_null_even_with_no_leaves(void)
+{
+	struct lc_stats stats = counts_stats;
+	char *text;
+	cJSON *root;
+
+	memset(stats.leaves, 0, sizeof(stats.leaves));
+	text = render(&print_json_ops, &admin_caps, &stats);
+	root = cJSON_Parse(text);
+	CHECK(cJSON_IsNull(field(field(root, "stats"), "restoration")));
+	cJSON_Delete(root);
+	free(text);
+}
+
+/* collapsectl status as a user: counts, and what a walk would add. */
+static void test_table_status_from_the_counters_says_what_needs_root(void)
+{
+	struct lc_caps caps = admin_caps;
+	char *text;
+
+	caps.has_linear_range = false;	/* as a user sees it */
+	text = render(&print_table_ops, &caps, &counts_stats);
+	CHECK_CONTAINS(text, "Leaves in the whole linear map (the kernel's counters, no walk)\n");
+	CHECK_CONTAINS(text, "pud              1\n");
+	CHECK_CONTAINS(text, "pte              500\n");
+	CHECK_CONTAINS(text, "total            513\n");
+	CHECK_CONTAINS(text, "table pages      9\n");
+	CHECK_CONTAINS(text, "mapped           2.0 GiB (2147483648 bytes)\n");
+	CHECK_CONTAINS(text, "invalid          needs root (a walk: CAP_SYS_ADMIN)\n");
+	CHECK_CONTAINS(text, "ideal leaves     needs root (a walk: CAP_SYS_ADMIN)\n");
+	CHECK_CONTAINS(text, "restoration      needs root (a walk: CAP_SYS_ADMIN)\n");
+	CHECK(!strstr(text, "n/a"));
+	CHECK(!strstr(text, "fully restored"));
+	CHECK_CONTAINS(text, "\nSince boot\n");
+	free(text);
+}
+
+static void test_table_walked_status_of_the_whole_map_has_no_counters_note(void)
+{
+	struct lc_stats stats = range_stats;
+	char *text;
+
+	stats.has_range = false;
+	text = render(&print_table_ops, &admin_caps, &stats);
+	CHECK_CONTAINS(text, "Leaves in the whole linear map\n");
+	CHECK(!strstr(text, "needs root"));
+	free(text);
+}
+
 /* Check {"pud": a, ...} against @want. */
 static void check_levels(const cJSON *obj, const char *key,
 			 const uint64_t *want)
@@ -545,6 +652,26 @@ static void test_json_lost_line_carries_the_current_state(void)
 	free(text);
 }
 
+/* watch resynchronises from the counters: no restoration to show. */
+static void test_lost_line_from_the_counters_has_no_restoration(void)
+{
+	char *text = render_lost(&print_table_ops, &counts_stats);
+	cJSON *root;
+
+	check_one_line(text);
+	CHECK_STR(text, "03:04:05 now: leaves pud 1, cont_pmd 0, pmd 2, cont_pte 10, pte 500; since boot 15 splits, 13 folds, 8 tables freed\n");
+	free(text);
+
+	text = render_lost(&print_json_ops, &counts_stats);
+	check_one_line(text);
+	root = cJSON_Parse(text);
+	CHECK_INT(boolean(field(root, "stats"), "walked"), 0);
+	CHECK(cJSON_IsNull(field(field(root, "stats"), "restoration")));
+	CHECK(number(field(root, "stats"), "leaves_total") == 513);
+	cJSON_Delete(root);
+	free(text);
+}
+
 static void test_table_events_are_one_timestamped_line(void)
 {
 	struct lc_event ev = collapse_ev();
@@ -627,8 +754,31 @@ static void test_table_daemon_shows_state_last_collapse_and_totals(void)
 	free(text);
 }
 
+/* A daemon whose look at the map was not a walk: null ideal. */
+static void test_table_daemon_without_an_ideal_says_so(void)
+{
+	static const char doc_text[] =
+		"{\"schema\":1,\"state\":\"idle\",\"kernel\":{\"caps\":null,"
+		"\"stats\":{\"walked\":false,\"leaves\":{\"pmd\":1000},"
+		"\"ideal_leaves\":null,\"restoration\":null}}}";
+	cJSON *doc = cJSON_Parse(doc_text);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out || !doc)
+		abort();
+	CHECK_INT(print_table_ops.daemon(out, doc_text, doc), 0);
+	fclose(out);
+	cJSON_Delete(doc);
+	CHECK_CONTAINS(text, "  ideal leaves     n/a (no walk)\n");
+	CHECK_CONTAINS(text, "  restoration      n/a\n");
+	free(text);
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST(test_json_daemon_passes_the_document_through_exactly),
+	TAP_TEST(test_table_daemon_without_an_ideal_says_so),
 	TAP_TEST(test_table_daemon_shows_state_last_collapse_and_totals),
 	TAP_TEST(test_json_caps_has_every_key),
 	TAP_TEST(test_json_caps_without_linear_range_omits_it),
@@ -638,6 +788,11 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_json_whole_map_has_null_range),
 	TAP_TEST(test_json_restoration_without_ideal_is_null),
 	TAP_TEST(test_table_shows_caps_levels_and_ratio),
+	TAP_TEST(test_json_status_of_a_walk_says_walked),
+	TAP_TEST(test_json_status_from_the_counters_nulls_the_walks_figures),
+	TAP_TEST(test_json_counters_restoration_is_null_even_with_no_leaves),
+	TAP_TEST(test_table_status_from_the_counters_says_what_needs_root),
+	TAP_TEST(test_table_walked_status_of_the_whole_map_has_no_counters_note),
 	TAP_TEST(test_json_status_has_counters_since_boot),
 	TAP_TEST(test_table_status_has_a_since_boot_section),
 	TAP_TEST(test_json_collapse_has_every_key),
@@ -647,6 +802,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_json_split_event_is_one_line_with_every_key),
 	TAP_TEST(test_json_collapse_event_is_one_line_with_every_key),
 	TAP_TEST(test_json_lost_line_carries_the_current_state),
+	TAP_TEST(test_lost_line_from_the_counters_has_no_restoration),
 	TAP_TEST(test_table_events_are_one_timestamped_line),
 };
 

@@ -26,6 +26,7 @@
 #include "metrics.h"
 #include "print.h"
 #include "range.h"
+#include "status-stats.h"
 
 #ifndef LINMAP_VERSION
 #define LINMAP_VERSION "unknown"
@@ -47,11 +48,14 @@ static const char *const usage_text =
 	"fold it back into large leaves; watch it being split and collapsed.\n"
 	"\n"
 	"Commands:\n"
-	"  status [--range START-END] [--json | --format FORMAT]\n"
+	"  status [--range START-END | --counts] [--json | --format FORMAT]\n"
 	"      The kernel's capabilities and the leaf counts of the linear map\n"
 	"      (or of the physical range [START, END)), with the restoration\n"
 	"      ratio: leaves / ideal leaves, 1.00 = fully restored; and the\n"
-	"      splits, folds and freed tables since boot.\n"
+	"      splits, folds and freed tables since boot.  The ideal, the\n"
+	"      restoration and the invalid entries come from a walk of the\n"
+	"      map, which needs CAP_SYS_ADMIN: root walks (unless --counts);\n"
+	"      other users get the kernel's counters only.\n"
 	"  collapse [--range START-END] [--budget N] [--dry-run] [--json]\n"
 	"      Fold the linear map (or the tables mapping [START, END)) back\n"
 	"      into the largest leaves its attributes allow, and show what was\n"
@@ -75,7 +79,11 @@ static const char *const usage_text =
 	"Options:\n"
 	"  -r, --range START-END  physical address range, END exclusive; each\n"
 	"                         address is hex (0x40000000) or decimal with an\n"
-	"                         optional K, M or G suffix (1G-2G)\n"
+	"                         optional K, M or G suffix (1G-2G); status:\n"
+	"                         needs CAP_SYS_ADMIN (root)\n"
+	"      --counts           status: the kernel's counters only, no walk\n"
+	"                         (no ideal, restoration or invalid entries),\n"
+	"                         even as root\n"
 	"  -b, --budget N         collapse: page-table pages to scan, N >= 1\n"
 	"  -n, --dry-run          collapse: count what would be folded, change\n"
 	"                         nothing\n"
@@ -161,10 +169,16 @@ static int finish_output(void)
 	return EXIT_OK;
 }
 
+/* Long options without a short form. */
+enum {
+	OPT_COUNTS = 256,
+};
+
 static int cmd_status(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "range",	required_argument,	NULL, 'r' },
+		{ "counts",	no_argument,		NULL, OPT_COUNTS },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "format",	required_argument,	NULL, 'f' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -173,10 +187,11 @@ static int cmd_status(int argc, char **argv)
 	enum print_format format = PRINT_TABLE;
 	int metrics = -1;	/* enum metrics_dialect, or -1: not metrics */
 	struct lc_range range, *rangep = NULL;
+	bool counts_only = false;
 	struct lc_caps caps;
 	struct lc_stats stats;
 	struct lc_ctx *ctx;
-	char why[160];
+	char why[160], refusal[512];
 	int c, ret;
 
 	optind = 0;
@@ -187,6 +202,9 @@ static int cmd_status(int argc, char **argv)
 				return usage_error("status: --range '%s': %s",
 						   optarg, why);
 			rangep = &range;
+			break;
+		case OPT_COUNTS:
+			counts_only = true;
 			break;
 		case 'j':
 			format = PRINT_JSON;
@@ -216,17 +234,30 @@ static int cmd_status(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("status: unexpected argument '%s'",
 				   argv[optind]);
+	if (counts_only && rangep)
+		return usage_error("status: --counts and --range exclude each other (the statistics of a range come from a walk)");
 
 	ret = open_ctx(&ctx);
 	if (ret)
 		return ret;
 
+	/*
+	 * Root walks the map for the ideal, the restoration and the invalid
+	 * entries; other users read the counters, which need no privilege,
+	 * and are told in the output what the walk would add.
+	 */
 	ret = EXIT_RUNTIME;
 	if (lc_get_caps(ctx, &caps, sizeof(caps)) < 0 ||
-	    lc_get_stats(ctx, rangep, &stats, sizeof(stats)) < 0) {
+	    status_read_stats(ctx, rangep,
+			      status_wants_walk(counts_only, geteuid()),
+			      &stats, refusal, sizeof(refusal)) < 0) {
 		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 		goto out;
 	}
+	if (refusal[0])
+		fprintf(stderr,
+			"collapsectl: warning: the kernel refused the walk (%s): showing its counters only, without the ideal, the restoration and the invalid entries\n",
+			refusal);
 	if (metrics >= 0) {
 		struct metrics m;
 
@@ -415,13 +446,18 @@ static void watch_catch_signals(sigset_t *wait_mask)
 	sigdelset(wait_mask, SIGTERM);
 }
 
-/* After lost events: say so, and print the state the events add up to. */
+/*
+ * After lost events: say so, and print the state the events add up to:
+ * the leaves and the counters since boot.  The kernel's counters have
+ * them, so no walk: events are lost in bursts of splits, when the map is
+ * at its most fragmented and a walk the costliest.
+ */
 static int watch_resync(struct lc_ctx *ctx, const struct print_ops *ops)
 {
 	struct lc_stats stats;
 
 	fprintf(stderr, "collapsectl: warning: events were lost; current state:\n");
-	if (lc_get_stats(ctx, NULL, &stats, sizeof(stats)) < 0) {
+	if (lc_get_stats_flags(ctx, NULL, 0, &stats, sizeof(stats)) < 0) {
 		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 		return EXIT_RUNTIME;
 	}

@@ -122,6 +122,21 @@ static cJSON *json_since_boot(const struct lc_stats *stats)
 	return obj;
 }
 
+/* A walk's count, or null when the reply came from the counters. */
+static void json_add_walked_u64(cJSON *obj, const char *key,
+				const struct lc_stats *stats, uint64_t val)
+{
+	if (stats->walked)
+		json_add_u64(obj, key, val);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+/*
+ * The same keys whether walked or not: from the counters, "walked" is
+ * false and the walk's figures (invalid, ideal_leaves, restoration) are
+ * null.
+ */
 static cJSON *json_stats(const struct lc_stats *stats)
 {
 	cJSON *obj = cJSON_CreateObject();
@@ -131,17 +146,19 @@ static cJSON *json_stats(const struct lc_stats *stats)
 		return NULL;
 	json_add_range(obj, "range", stats->has_range, stats->start,
 		       stats->end);
+	cJSON_AddBoolToObject(obj, "walked", stats->walked);
 	json_add_levels(obj, "leaves", stats->leaves);
 	json_add_u64(obj, "leaves_total", lc_stats_leaves_total(stats));
-	json_add_u64(obj, "invalid", stats->invalid);
+	json_add_walked_u64(obj, "invalid", stats, stats->invalid);
 	json_add_u64(obj, "table_pages", stats->table_pages);
-	json_add_u64(obj, "ideal_leaves", stats->ideal_leaves);
+	json_add_walked_u64(obj, "ideal_leaves", stats, stats->ideal_leaves);
 	json_add_u64(obj, "mapped_bytes", stats->mapped_bytes);
 	/* Whole map, whatever the range: the counters events add up to. */
 	since = json_since_boot(stats);
 	if (since)
 		cJSON_AddItemToObject(obj, "since_boot", since);
-	json_add_ratio(obj, "restoration", lc_stats_restoration(stats));
+	json_add_ratio(obj, "restoration",
+		       stats->walked ? lc_stats_restoration(stats) : NAN);
 	return obj;
 }
 

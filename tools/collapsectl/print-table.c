@@ -156,6 +156,9 @@ static void table_caps(FILE *out, const struct lc_caps *caps)
 	}
 }
 
+/* What a reply from the counters shows instead of a walk's figures. */
+#define TABLE_NEEDS_WALK	"needs root (a walk: CAP_SYS_ADMIN)"
+
 static void table_stats(FILE *out, const struct lc_stats *stats)
 {
 	double restoration = lc_stats_restoration(stats);
@@ -165,18 +168,28 @@ static void table_stats(FILE *out, const struct lc_stats *stats)
 	if (stats->has_range)
 		fprintf(out, "Leaves in 0x%" PRIx64 "-0x%" PRIx64 "\n",
 			stats->start, stats->end);
-	else
+	else if (stats->walked)
 		fprintf(out, "Leaves in the whole linear map\n");
+	else
+		fprintf(out, "Leaves in the whole linear map (the kernel's counters, no walk)\n");
 	for (level = 0; level < LC_LEVEL_NR; level++)
 		row_u64(out, lc_level_name((enum lc_level)level),
 			stats->leaves[level]);
 	row_u64(out, "total", lc_stats_leaves_total(stats));
-	row_u64(out, "invalid", stats->invalid);
+	if (stats->walked)
+		row_u64(out, "invalid", stats->invalid);
+	else
+		row(out, "invalid", TABLE_NEEDS_WALK);
 	row_u64(out, "table pages", stats->table_pages);
-	row_u64(out, "ideal leaves", stats->ideal_leaves);
+	if (stats->walked)
+		row_u64(out, "ideal leaves", stats->ideal_leaves);
+	else
+		row(out, "ideal leaves", TABLE_NEEDS_WALK);
 	format_bytes(buf, sizeof(buf), stats->mapped_bytes);
 	row(out, "mapped", buf);
-	if (isfinite(restoration))
+	if (!stats->walked)
+		snprintf(buf, sizeof(buf), TABLE_NEEDS_WALK);
+	else if (isfinite(restoration))
 		snprintf(buf, sizeof(buf), "%.2f (1.00 = fully restored)",
 			 restoration);
 	else
@@ -281,11 +294,12 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 	return 0;
 }
 
+/* The restoration only when the state came from a walk (watch reads the counters). */
 static int table_lost(FILE *out, const struct lc_stats *stats, time_t when)
 {
 	double restoration = lc_stats_restoration(stats);
 	uint64_t splits = 0, folds = 0;
-	char levels[256], ratio[32];
+	char levels[256], ratio[48];
 	int level;
 
 	for (level = 0; level < LC_LEVEL_NR; level++) {
@@ -293,13 +307,14 @@ static int table_lost(FILE *out, const struct lc_stats *stats, time_t when)
 		folds += stats->folds[level];
 	}
 	format_levels(levels, sizeof(levels), stats->leaves, false);
-	if (isfinite(restoration))
-		snprintf(ratio, sizeof(ratio), "%.2f", restoration);
-	else
-		snprintf(ratio, sizeof(ratio), "n/a");
+	ratio[0] = '\0';
+	if (stats->walked && isfinite(restoration))
+		snprintf(ratio, sizeof(ratio), "; restoration %.2f", restoration);
+	else if (stats->walked)
+		snprintf(ratio, sizeof(ratio), "; restoration n/a");
 	print_time(out, when);
 	fprintf(out,
-		"now: leaves %s; restoration %s; since boot %" PRIu64
+		"now: leaves %s%s; since boot %" PRIu64
 		" splits, %" PRIu64 " folds, %" PRIu64 " tables freed\n",
 		levels, ratio, splits, folds, stats->tables_freed);
 	return 0;
@@ -503,7 +518,11 @@ static void table_daemon_kernel(FILE *out, const cJSON *doc)
 		return;
 	}
 	row_jcounts(out, "leaves", stats, "leaves", false);
-	row_ju64(out, "ideal leaves", stats, "ideal_leaves");
+	/* null when the daemon's look was not a walk */
+	if (cJSON_IsNumber(jget(stats, "ideal_leaves")))
+		row_ju64(out, "ideal leaves", stats, "ideal_leaves");
+	else
+		row(out, "ideal leaves", "n/a (no walk)");
 	row_ju64(out, "table pages", stats, "table_pages");
 	item = jget(stats, "restoration");
 	if (cJSON_IsNumber(item))
