@@ -17,7 +17,7 @@ leaves per level == the walk's == ptdump's, their table_pages and
 mapped_bytes == the walk's, they say walked false and carry no ideal (nor
 invalid, nor restoration); each DirectMap line is that level's leaves x its
 leaf size / 1024 kB, and the lines are exactly those of the granule (4K:
-DirectMap4K 64K 2M 32M 1G; 16K: 16K 2M 32M 1G; 64K: 64K 2M 512M 16G).
+DirectMap4k 64k 2M 32M 1G; 16K: 16k 2M 32M 1G; 64K: 64k 2M 512M 16G).
 Then, per test:
 
   status    before the churn: blocks exist (BBML3 machine), the restoration
@@ -891,7 +891,7 @@ class Checker:
 def direct_map_lines(granule):
     """The DirectMap lines /proc/meminfo has for GRANULE, in the kernel's
     order (smallest leaf first): [(name, level, leaf size)], named by the
-    size (DirectMap4K, ... DirectMap1G); levels the granule lacks (PUD
+    size as x86 names its direct map (DirectMap4k, ... DirectMap1G); levels the granule lacks (PUD
     blocks with 16K and 64K pages) have none."""
     geo = ptdump_leaves.GEOMETRY[ptdump_leaves.parse_granule(granule)]
     out = []
@@ -900,7 +900,7 @@ def direct_map_lines(granule):
         if not size:
             continue
         for unit, suffix in ((ptdump_leaves.GIB, "G"), (ptdump_leaves.MIB, "M"),
-                             (ptdump_leaves.KIB, "K")):
+                             (ptdump_leaves.KIB, "k")):
             if size >= unit:
                 out.append((f"DirectMap{size // unit}{suffix}", level, size))
                 break

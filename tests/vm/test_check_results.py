@@ -23,12 +23,12 @@ INVALID = (KERNEL_RW - {"valid"}) | {"ng"}      # PTE_PRESENT_INVALID
 # /proc/meminfo's DirectMap lines per granule (arch_report_meminfo()),
 # written out here rather than derived: (name, level, leaf size).
 DIRECT_MAP = {
-    4096: [("DirectMap4K", "pte", 4 * KIB), ("DirectMap64K", "cont_pte", 64 * KIB),
+    4096: [("DirectMap4k", "pte", 4 * KIB), ("DirectMap64k", "cont_pte", 64 * KIB),
            ("DirectMap2M", "pmd", 2 * MIB), ("DirectMap32M", "cont_pmd", 32 * MIB),
            ("DirectMap1G", "pud", 1 * GIB)],
-    16384: [("DirectMap16K", "pte", 16 * KIB), ("DirectMap2M", "cont_pte", 2 * MIB),
+    16384: [("DirectMap16k", "pte", 16 * KIB), ("DirectMap2M", "cont_pte", 2 * MIB),
             ("DirectMap32M", "pmd", 32 * MIB), ("DirectMap1G", "cont_pmd", 1 * GIB)],
-    65536: [("DirectMap64K", "pte", 64 * KIB), ("DirectMap2M", "cont_pte", 2 * MIB),
+    65536: [("DirectMap64k", "pte", 64 * KIB), ("DirectMap2M", "cont_pte", 2 * MIB),
             ("DirectMap512M", "pmd", 512 * MIB), ("DirectMap16G", "cont_pmd", 16 * GIB)],
 }
 
@@ -321,7 +321,7 @@ class Counters(unittest.TestCase):
             "DirectMap2M:        4096 kB", "DirectMap2M:        2048 kB"))
         out = self.assert_fails("meminfo DirectMap2M == pmd leaves x 2048 kB")
         self.assertIn("meminfo 2048 kB, 2 leaves x 2048 kB = 4096 kB", out)
-        self.assertIn("ok: boot: meminfo DirectMap4K == pte leaves x 4 kB", out)
+        self.assertIn("ok: boot: meminfo DirectMap4k == pte leaves x 4 kB", out)
 
     def test_direct_map_of_the_wrong_level_fails(self):
         # The 2M blocks' bytes under DirectMap32M (cont_pmd) instead.
@@ -335,7 +335,7 @@ class Counters(unittest.TestCase):
                        if not l.startswith("DirectMap1G"))
         self.r.write("meminfo-boot.txt", text)
         out = self.assert_fails("meminfo has exactly the DirectMap lines of the 4K granule")
-        self.assertIn("want ['DirectMap4K', 'DirectMap64K', 'DirectMap2M', 'DirectMap32M', "
+        self.assertIn("want ['DirectMap4k', 'DirectMap64k', 'DirectMap2M', 'DirectMap32M', "
                       "'DirectMap1G']", out)
 
     def test_empty_meminfo_fails(self):
@@ -343,8 +343,8 @@ class Counters(unittest.TestCase):
         self.assert_fails("meminfo has exactly the DirectMap lines of the 4K granule")
 
     def test_another_direct_map_line_fails(self):
-        # x86's spelling, say: nothing else may be named DirectMap.
-        self.r.write("meminfo-boot.txt", meminfo({"pmd": 2}) + "DirectMap4k:           0 kB\n")
+        # The upper-case spelling, say: nothing else may be named DirectMap.
+        self.r.write("meminfo-boot.txt", meminfo({"pmd": 2}) + "DirectMap4K:           0 kB\n")
         self.assert_fails("meminfo has exactly the DirectMap lines of the 4K granule")
 
     def test_duplicate_direct_map_line_fails(self):
@@ -362,9 +362,9 @@ class Counters(unittest.TestCase):
         self.assertEqual(rc, 0, out)
 
     def test_16k_and_64k_names(self):
-        for granule, names in ((16384, "DirectMap16K DirectMap2M DirectMap32M DirectMap1G"),
-                               (65536, "DirectMap64K DirectMap2M DirectMap512M DirectMap16G"),
-                               (4096, "DirectMap4K DirectMap64K DirectMap2M DirectMap32M "
+        for granule, names in ((16384, "DirectMap16k DirectMap2M DirectMap32M DirectMap1G"),
+                               (65536, "DirectMap64k DirectMap2M DirectMap512M DirectMap16G"),
+                               (4096, "DirectMap4k DirectMap64k DirectMap2M DirectMap32M "
                                       "DirectMap1G")):
             got = check_results.direct_map_lines(granule)
             self.assertEqual(" ".join(n for n, _, _ in got), names)
@@ -402,7 +402,7 @@ class Counters(unittest.TestCase):
         rc, out = self.boot()
         self.assertEqual(rc, 0, out)
         self.assertIn("ok: boot: invalid entries: stats == ptdump", out)
-        self.assertIn("ok: boot: meminfo DirectMap4K == pte leaves x 4 kB", out)
+        self.assertIn("ok: boot: meminfo DirectMap4k == pte leaves x 4 kB", out)
         # A walk that leaves the invalid pages out (the old counting) no
         # longer agrees.
         self.r.write("status-boot.json", status_doc({"pte": 12, "cont_pte": 31, "pmd": 1}, 44,
