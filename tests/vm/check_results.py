@@ -815,6 +815,16 @@ class Checker:
         self.check(allocs > 0, "KFENCE allocated from its pool", f"{allocs} allocations")
 
     def test_hotplug(self):
+        # The counters (and DirectMap) against the walk and ptdump across
+        # hot-add, collapse and hot-remove; snapshot() checks them.
+        snaps = {n: self.snapshot(n) for n in ("hp-boot", "hp-added", "hp-collapsed",
+                                                "hp-removed")}
+        if all(snaps.values()):
+            mapped = {n: s["ptdump"]["mapped_bytes"] for n, s in snaps.items()}
+            self.check(mapped["hp-added"] > mapped["hp-boot"] and
+                       mapped["hp-removed"] < mapped["hp-collapsed"],
+                       "hot-add grows the linear map, hot-remove shrinks it",
+                       json.dumps(mapped))
         try:
             stats = self.load_json("status-hotplug.json")["stats"]
             with open(self.path("block-size.txt"), encoding="utf-8") as f:

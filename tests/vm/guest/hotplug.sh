@@ -21,6 +21,10 @@ record_page_size
 bs=$((0x$(cat "$mem/block_size_bytes")))
 note "memory block size $bs"
 echo "$bs" >"$RESULTS/block-size.txt"
+# The kernel's leaf counters follow hot-add and hot-remove: each snapshot
+# compares them (and /proc/meminfo's DirectMap lines) with a walk and with
+# ptdump on the host.
+snapshot hp-boot
 
 addr=$start
 while [ $addr -lt $end ]; do
@@ -31,6 +35,7 @@ while [ $addr -lt $end ]; do
 	addr=$((addr + bs))
 done
 note "added and onlined $(((end - start) / bs)) blocks"
+snapshot hp-added
 printf '0x%x 0x%x\n' $start $end >/sys/kernel/debug/linmap/split_to_ptes ||
 	fail "splitting the hot-added range failed"
 collapsectl collapse --json >"$RESULTS/collapse.json" 2>"$RESULTS/collapse.err" ||
@@ -44,4 +49,5 @@ echo offline >"$mem/$first/state" 2>"$RESULTS/offline.err" ||
 printf 'remove 0x%x 0x%x\n' $start $bs >"$knob" || fail "removing the offlined block failed"
 [ -e "$mem/$first" ] && fail "$first still exists after its removal"
 note "offlined and removed $first after the collapse"
+snapshot hp-removed
 note "ok"
