@@ -817,8 +817,8 @@ class Checker:
     def test_hotplug(self):
         # The counters (and DirectMap) against the walk and ptdump across
         # hot-add, collapse and hot-remove; snapshot() checks them.
-        snaps = {n: self.snapshot(n) for n in ("hp-boot", "hp-added", "hp-collapsed",
-                                                "hp-removed")}
+        snaps = {n: self.snapshot(n) for n in ("hp-boot", "hp-added", "hp-split",
+                                                "hp-collapsed", "hp-removed")}
         if all(snaps.values()):
             mapped = {n: s["ptdump"]["mapped_bytes"] for n, s in snaps.items()}
             self.check(mapped["hp-added"] > mapped["hp-boot"] and
@@ -843,6 +843,12 @@ class Checker:
                        "the hot-added gigabyte is folded into the largest leaves a block holds",
                        f"{json.dumps(leaves)}, want {want} cont_pmd")
     def test_kunit(self):
+        # The counters, DirectMap, the walk and ptdump after the suites
+        # (kunit.sh takes the snapshot when a linmap suite is required).
+        if glob.glob(os.path.join(self.results, "kunit-linmap*.txt")):
+            if self.check(self.exists("status-after-kunit.json"),
+                          "after-kunit: the guest took a snapshot after the linmap suite"):
+                self.snapshot("after-kunit")
         files = sorted(glob.glob(os.path.join(self.results, "kunit-*.txt")))
         if not self.check(files, "the guest saved KUnit results (kunit-SUITE.txt)",
                           f"none in {self.results}"):

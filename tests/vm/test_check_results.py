@@ -595,9 +595,25 @@ class Kunit(unittest.TestCase):
         self.r = Results()
         self.addCleanup(self.r.cleanup)
 
-    def kunit(self, text, *allowed, suite="linmap"):
+    def kunit(self, text, *allowed, suite="linmap", snapshot=True):
         self.r.write(f"kunit-{suite}.txt", text)
+        if snapshot:
+            self.r.snapshot("after-kunit", ideal=2)
         return self.r.check("kunit", *allow(*allowed))
+
+    def test_missing_snapshot_after_the_suite_fails(self):
+        rc, out = self.kunit(KUNIT_BBML3, "linmap_collapse_leaves_kfence_pool",
+                             "linmap_collapse_refused_without_bbml3", snapshot=False)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: after-kunit: the guest took a snapshot after the linmap suite", out)
+
+    def test_snapshot_after_the_suite_is_checked(self):
+        self.r.snapshot("after-kunit", ideal=2)
+        self.r.write("meminfo-after-kunit.txt", meminfo({"pmd": 3}))
+        rc, out = self.kunit(KUNIT_BBML3, "linmap_collapse_leaves_kfence_pool",
+                             "linmap_collapse_refused_without_bbml3", snapshot=False)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("FAIL: after-kunit: meminfo DirectMap2M", out)
 
     def test_parse_recorded(self):
         r = check_results.parse_kunit(KUNIT_BBML3)

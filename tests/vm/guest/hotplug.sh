@@ -38,10 +38,12 @@ note "added and onlined $(((end - start) / bs)) blocks"
 snapshot hp-added
 printf '0x%x 0x%x\n' $start $end >/sys/kernel/debug/linmap/split_to_ptes ||
 	fail "splitting the hot-added range failed"
+snapshot hp-split
 collapsectl collapse --json >"$RESULTS/collapse.json" 2>"$RESULTS/collapse.err" ||
 	fail "collapse failed: $(cat "$RESULTS/collapse.err")"
 collapsectl status --range "$(printf '0x%x-0x%x' $start $end)" --json >"$RESULTS/status-hotplug.json" \
 	2>"$RESULTS/status.err" || fail "collapsectl status --range failed: $(cat "$RESULTS/status.err")"
+snapshot hp-collapsed
 
 first=memory$((start / bs))
 echo offline >"$mem/$first/state" 2>"$RESULTS/offline.err" ||

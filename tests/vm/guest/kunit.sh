@@ -59,5 +59,12 @@ for prefix in $required; do
 	done
 	[ -n "$found" ] || fail "no KUnit suite named $prefix* ran (is the series applied and its KUnit config enabled?)"
 done
+# After the suites split and folded the linear map: the kernel's leaf
+# counters, /proc/meminfo's DirectMap lines, a walk and ptdump must agree
+# (check_results.py kunit), on every granule this test runs on.
+if [ -n "$required" ]; then
+	record_page_size
+	snapshot after-kunit
+fi
 [ -z "$failed" ] || fail "failing suites:$failed"
 note "ok"
