@@ -117,7 +117,8 @@ enum lc_level {
  * read 0).  From a walk of the map's tables (LC_STATS_WALK, or any range;
  * CAP_SYS_ADMIN): the same, and also the ideal leaf count and the invalid
  * entries (walked is true).  A kernel that predates the walk flag walks
- * every time (walked is true, whatever was asked).
+ * every time (walked is true, whatever was asked); it refuses the flag
+ * itself, so LC_STATS_WALK asks it again without.
  *
  * Leaves are counted by their shape, valid or not: an invalid page (a
  * secretmem page, say) is still a PTE leaf.  A contiguous range counts

@@ -90,8 +90,11 @@ struct nl_msg *lc_stats_request_build(int family, const struct lc_range *range,
 	    (nla_put_u64(msg, LINMAP_A_STATS_START, range->start) < 0 ||
 	     nla_put_u64(msg, LINMAP_A_STATS_END, range->end) < 0))
 		goto fail;
-	/* Sent only when asked for: a range walks without it. */
-	if ((flags & LC_STATS_WALK) &&
+	/*
+	 * Sent only when asked for and needed: a range walks without it,
+	 * and a kernel that predates the flag rejects it.
+	 */
+	if ((flags & LC_STATS_WALK) && !range &&
 	    nla_put_flag(msg, LINMAP_A_STATS_WALK) < 0)
 		goto fail;
 	return msg;
@@ -161,6 +164,21 @@ LC_EXPORT int lc_get_stats_flags(struct lc_ctx *ctx,
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
 				    lc_op_get_stats.name, strerror(ENOMEM));
 	err = lc_request(ctx, &lc_op_get_stats, req, &s);
+	/*
+	 * A kernel that predates the flag rejects it as an unknown
+	 * attribute (strict validation, EINVAL), but walks every request:
+	 * ask it again without the flag.
+	 */
+	if (err == -EINVAL && (flags & LC_STATS_WALK) && !range) {
+		req = lc_stats_request_build(ctx->family, NULL, 0);
+		if (!req)
+			return lc_error_set(ctx, -ENOMEM, "%s: %s",
+					    lc_op_get_stats.name,
+					    strerror(ENOMEM));
+		memset(&s, 0, sizeof(s));
+		lc_error_clear(ctx);
+		err = lc_request(ctx, &lc_op_get_stats, req, &s);
+	}
 	/*
 	 * Every kernel that knows the flag walks for it, and one that
 	 * predates it walks every time: an answer without the ideal cannot

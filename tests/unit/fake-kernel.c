@@ -111,6 +111,16 @@ void fk_answer_stats(const struct nlmsghdr *req, struct fk_stats *fs,
 	range = tb[LINMAP_A_STATS_START] && tb[LINMAP_A_STATS_END];
 	fs->last_walk_flag = tb[LINMAP_A_STATS_WALK] != NULL;
 	fs->last_range = range;
+	/*
+	 * A kernel before the flag validates strictly: an attribute above
+	 * its maxattr is refused.
+	 */
+	if (fs->predates_walk && fs->last_walk_flag) {
+		fs->refused++;
+		fk_queue(fk_error_new(req, -EINVAL, true, "Unknown attribute type"),
+			 false);
+		return;
+	}
 	/* A kernel before the flag does not know it: it always walks. */
 	walk = fs->predates_walk || fs->last_walk_flag || range;
 	/* It walked the whole map for anyone; a range always needed admin. */

@@ -48,8 +48,9 @@ void fk_put_collapse_counts(struct nl_msg *msg, uint64_t scanned,
  * ideal-leaves, no invalid); with WALK or a range it is a walk, which adds
  * ideal-leaves and invalid and needs CAP_SYS_ADMIN (@admin): refused with
  * -EPERM and the kernel's extack message otherwise.  A range is echoed.
- * @predates_walk: a kernel that predates WALK (it ignores the flag and
- * always walks: the whole map for anyone, a range for admin only).
+ * @predates_walk: a kernel that predates WALK (it refuses the flag as an
+ * unknown attribute, -EINVAL, and always walks: the whole map for anyone,
+ * a range for admin only).
  * @walk_without_ideal: a broken kernel whose walk reply lacks the walk's
  * figures.
  */
@@ -63,7 +64,8 @@ struct fk_stats {
 	/* Filled by fk_answer_stats(): */
 	int requests;			/* get-stats requests seen */
 	int walks;			/* ... answered with a walk */
-	int refused;			/* ... refused (no admin) */
+	int refused;			/* ... refused (no admin, or the flag
+					 * by a kernel before it) */
 	bool last_walk_flag;		/* the last request had WALK */
 	bool last_range;		/* ... and a range */
 };

@@ -307,11 +307,16 @@ static void test_walk_answered_without_the_ideal_is_a_protocol_error(void)
 	CHECK_STR(lc_strerror(ctx),
 		  "get-stats: Protocol error: the reply to a walk lacks attribute 'ideal-leaves'");
 	CHECK(!stats.walked);
+	/* nothing of the half answer is passed on */
+	CHECK_U64(stats.leaves[LC_LEVEL_PTE], 0);
 	CHECK_INT(fk_pending(), 0);
 	lc_close(ctx);
 }
 
-/* A kernel before the flag walks every time, so its answers are walked. */
+/*
+ * A kernel before the flag walks every time, so its answers are walked;
+ * it refuses the flag itself (EINVAL), so a walk is asked again without.
+ */
 static void test_kernel_before_the_walk_flag_always_walks(void)
 {
 	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
@@ -322,8 +327,29 @@ static void test_kernel_before_the_walk_flag_always_walks(void)
 	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
 	CHECK(stats.walked);
 	CHECK_U64(stats.ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	map.requests = 0;
 	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, &stats,
 				     sizeof(stats)), 0);
+	CHECK(stats.walked);
+	CHECK_U64(stats.ideal_leaves, LINMAP_A_STATS_IDEAL_LEAVES * 10);
+	CHECK_INT(map.requests, 2);
+	CHECK_INT(map.refused, 1);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+/* A range walks without the flag: it is not sent with one. */
+static void test_range_is_sent_without_the_walk_flag(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	const struct lc_range range = { 0x40000000, 0x80000000 };
+	struct lc_stats stats;
+
+	map.admin = true;
+	CHECK_INT(lc_get_stats_flags(ctx, &range, LC_STATS_WALK, &stats,
+				     sizeof(stats)), 0);
+	CHECK(!map.last_walk_flag);
+	CHECK(map.last_range);
 	CHECK(stats.walked);
 	lc_close(ctx);
 }
@@ -795,6 +821,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_get_stats_flags_refuses_unknown_flags_unsent),
 	TAP_TEST(test_walk_answered_without_the_ideal_is_a_protocol_error),
 	TAP_TEST(test_kernel_before_the_walk_flag_always_walks),
+	TAP_TEST(test_range_is_sent_without_the_walk_flag),
 	TAP_TEST(test_kernel_refusal_gives_errno_and_extack_text),
 	TAP_TEST(test_kernel_refusal_echoing_the_request_gives_same_text),
 	TAP_TEST(test_bad_reply_still_consumes_the_ack),
