@@ -708,19 +708,25 @@ static const char daemon_doc[] =
 	"\"config\":{},\"last_error\":\"reload: bad\",\"events_lost\":2,"
 	"\"future_key\":[1,2]}";
 
-static char *render_daemon(const struct print_ops *ops)
+static char *render_daemon_doc(const struct print_ops *ops,
+			       const char *doc_text)
 {
-	cJSON *doc = cJSON_Parse(daemon_doc);
+	cJSON *doc = cJSON_Parse(doc_text);
 	char *text = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&text, &size);
 
 	if (!out || !doc)
 		abort();
-	CHECK_INT(ops->daemon(out, daemon_doc, doc), 0);
+	CHECK_INT(ops->daemon(out, doc_text, doc), 0);
 	fclose(out);
 	cJSON_Delete(doc);
 	return text;
+}
+
+static char *render_daemon(const struct print_ops *ops)
+{
+	return render_daemon_doc(ops, daemon_doc);
 }
 
 static void test_json_daemon_passes_the_document_through_exactly(void)
@@ -761,16 +767,8 @@ static void test_table_daemon_without_an_ideal_says_so(void)
 		"{\"schema\":1,\"state\":\"idle\",\"kernel\":{\"caps\":null,"
 		"\"stats\":{\"walked\":false,\"leaves\":{\"pmd\":1000},"
 		"\"ideal_leaves\":null,\"restoration\":null}}}";
-	cJSON *doc = cJSON_Parse(doc_text);
-	char *text = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&text, &size);
+	char *text = render_daemon_doc(&print_table_ops, doc_text);
 
-	if (!out || !doc)
-		abort();
-	CHECK_INT(print_table_ops.daemon(out, doc_text, doc), 0);
-	fclose(out);
-	cJSON_Delete(doc);
 	CHECK_CONTAINS(text, "  ideal leaves     n/a (no walk)\n");
 	CHECK_CONTAINS(text, "  restoration      n/a\n");
 	free(text);

@@ -457,7 +457,7 @@ static int watch_resync(struct lc_ctx *ctx, const struct print_ops *ops)
 	struct lc_stats stats;
 
 	fprintf(stderr, "collapsectl: warning: events were lost; current state:\n");
-	if (lc_get_stats_flags(ctx, NULL, 0, &stats, sizeof(stats)) < 0) {
+	if (lc_get_stats(ctx, NULL, &stats, sizeof(stats)) < 0) {
 		fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 		return EXIT_RUNTIME;
 	}

@@ -27,5 +27,5 @@ int status_read_stats(struct lc_ctx *ctx, const struct lc_range *range,
 	if (err != -EPERM || !walk || range)
 		return err;
 	snprintf(refusal, refusal_size, "%s", lc_strerror(ctx));
-	return lc_get_stats_flags(ctx, NULL, 0, stats, sizeof(*stats));
+	return lc_get_stats(ctx, NULL, stats, sizeof(*stats));
 }
