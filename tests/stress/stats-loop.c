@@ -37,6 +37,7 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Time @n requests into @t (sorted); -1 if one failed. */
 static int measure(struct lc_ctx *ctx, unsigned int flags, unsigned long n,
 		   uint64_t *t, struct lc_stats *st, const char *name)
 {
@@ -54,19 +55,24 @@ static int measure(struct lc_ctx *ctx, unsigned int flags, unsigned long n,
 		}
 	}
 	qsort(t, n, sizeof(*t), cmp_u64);
+	return 0;
+}
+
+static void print_figures(const char *name, unsigned long n, const uint64_t *t,
+			  const struct lc_stats *st)
+{
 	printf("\"%s\":{\"n\":%lu,\"median_ns\":%" PRIu64 ",\"p99_ns\":%" PRIu64
 	       ",\"max_ns\":%" PRIu64 ",\"leaves\":%" PRIu64 ",\"walked\":%s}",
 	       name, n, t[n / 2], t[(n * 99) / 100], t[n - 1],
 	       lc_stats_leaves_total(st), st->walked ? "true" : "false");
-	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long n = 200;
-	struct lc_stats st;
+	struct lc_stats st, walked;
 	struct lc_ctx *ctx;
-	uint64_t *t;
+	uint64_t *t, *w;
 	char *end;
 	int ret = 0;
 
@@ -85,23 +91,32 @@ int main(int argc, char **argv)
 		}
 	}
 	t = calloc(n, sizeof(*t));
-	if (!t) {
+	w = calloc(n, sizeof(*w));
+	if (!t || !w) {
 		perror("stats-loop");
+		free(t);
+		free(w);
 		return 1;
 	}
 	if (lc_open(&ctx) < 0) {
 		fprintf(stderr, "stats-loop: %s\n", lc_strerror(NULL));
 		free(t);
+		free(w);
 		return 1;
 	}
-	printf("{");
-	if (measure(ctx, 0, n, t, &st, "counters") < 0)
+	/* Nothing on stdout unless both kinds were measured. */
+	if (measure(ctx, 0, n, t, &st, "counters") < 0 ||
+	    measure(ctx, LC_STATS_WALK, n, w, &walked, "walk") < 0) {
 		ret = 1;
-	printf(",");
-	if (!ret && measure(ctx, LC_STATS_WALK, n, t, &st, "walk") < 0)
-		ret = 1;
-	printf("}\n");
+	} else {
+		printf("{");
+		print_figures("counters", n, t, &st);
+		printf(",");
+		print_figures("walk", n, w, &walked);
+		printf("}\n");
+	}
 	lc_close(ctx);
 	free(t);
+	free(w);
 	return ret;
 }

@@ -34,7 +34,9 @@ static void put_count(struct nl_msg *msg, int type, uint64_t val, bool wide)
 		nla_put_u32(msg, type, (uint32_t)val);
 }
 
-static struct nl_msg *stats_reply(const struct stats_values *v, bool wide)
+/* What the kernel's counters answer: no ideal-leaves, no invalid. */
+static struct nl_msg *counters_reply_of(const struct stats_values *v,
+					bool wide)
 {
 	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_GET_STATS);
 
@@ -45,10 +47,18 @@ static struct nl_msg *stats_reply(const struct stats_values *v, bool wide)
 	put_count(msg, LINMAP_A_STATS_LEAVES_CONT_PTE,
 		  v->leaves[LC_LEVEL_CONT_PTE], wide);
 	put_count(msg, LINMAP_A_STATS_LEAVES_PTE, v->leaves[LC_LEVEL_PTE], wide);
-	put_count(msg, LINMAP_A_STATS_INVALID, v->invalid, wide);
 	put_count(msg, LINMAP_A_STATS_TABLE_PAGES, v->table_pages, wide);
-	put_count(msg, LINMAP_A_STATS_IDEAL_LEAVES, v->ideal, wide);
 	put_count(msg, LINMAP_A_STATS_MAPPED_BYTES, v->mapped, wide);
+	return msg;
+}
+
+/* A walk's answer: the counters' attributes, the ideal and the invalid. */
+static struct nl_msg *stats_reply(const struct stats_values *v, bool wide)
+{
+	struct nl_msg *msg = counters_reply_of(v, wide);
+
+	put_count(msg, LINMAP_A_STATS_INVALID, v->invalid, wide);
+	put_count(msg, LINMAP_A_STATS_IDEAL_LEAVES, v->ideal, wide);
 	return msg;
 }
 
@@ -103,21 +113,9 @@ static void test_stats_reply_echoing_the_range_sets_has_range(void)
 	nlmsg_free(msg);
 }
 
-/* What the kernel's counters answer: no ideal-leaves, no invalid. */
 static struct nl_msg *counters_reply(const struct stats_values *v)
 {
-	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_GET_STATS);
-
-	put_count(msg, LINMAP_A_STATS_LEAVES_PUD, v->leaves[LC_LEVEL_PUD], true);
-	put_count(msg, LINMAP_A_STATS_LEAVES_CONT_PMD,
-		  v->leaves[LC_LEVEL_CONT_PMD], true);
-	put_count(msg, LINMAP_A_STATS_LEAVES_PMD, v->leaves[LC_LEVEL_PMD], true);
-	put_count(msg, LINMAP_A_STATS_LEAVES_CONT_PTE,
-		  v->leaves[LC_LEVEL_CONT_PTE], true);
-	put_count(msg, LINMAP_A_STATS_LEAVES_PTE, v->leaves[LC_LEVEL_PTE], true);
-	put_count(msg, LINMAP_A_STATS_TABLE_PAGES, v->table_pages, true);
-	put_count(msg, LINMAP_A_STATS_MAPPED_BYTES, v->mapped, true);
-	return msg;
+	return counters_reply_of(v, true);
 }
 
 static void test_stats_reply_of_a_walk_sets_walked(void)
