@@ -123,10 +123,10 @@ static cJSON *json_since_boot(const struct lc_stats *stats)
 }
 
 /* A walk's count, or null when the reply came from the counters. */
-static void json_add_walked_u64(cJSON *obj, const char *key,
-				const struct lc_stats *stats, uint64_t val)
+static void json_add_walked_u64(cJSON *obj, const char *key, bool walked,
+				uint64_t val)
 {
-	if (stats->walked)
+	if (walked)
 		json_add_u64(obj, key, val);
 	else
 		cJSON_AddNullToObject(obj, key);
@@ -149,9 +149,10 @@ static cJSON *json_stats(const struct lc_stats *stats)
 	cJSON_AddBoolToObject(obj, "walked", stats->walked);
 	json_add_levels(obj, "leaves", stats->leaves);
 	json_add_u64(obj, "leaves_total", lc_stats_leaves_total(stats));
-	json_add_walked_u64(obj, "invalid", stats, stats->invalid);
+	json_add_walked_u64(obj, "invalid", stats->walked, stats->invalid);
 	json_add_u64(obj, "table_pages", stats->table_pages);
-	json_add_walked_u64(obj, "ideal_leaves", stats, stats->ideal_leaves);
+	json_add_walked_u64(obj, "ideal_leaves", stats->walked,
+			    stats->ideal_leaves);
 	json_add_u64(obj, "mapped_bytes", stats->mapped_bytes);
 	/* Whole map, whatever the range: the counters events add up to. */
 	since = json_since_boot(stats);

@@ -129,6 +129,19 @@ static void row_u64(FILE *out, const char *name, uint64_t value)
 		value);
 }
 
+/* What a reply from the counters shows instead of a walk's figures. */
+#define TABLE_NEEDS_WALK	"needs root (a walk: CAP_SYS_ADMIN)"
+
+/* A figure only a walk finds: the value, or what it takes to get it. */
+static void row_walked_u64(FILE *out, const char *name, bool walked,
+			   uint64_t value)
+{
+	if (walked)
+		row_u64(out, name, value);
+	else
+		row(out, name, TABLE_NEEDS_WALK);
+}
+
 static void table_caps(FILE *out, const struct lc_caps *caps)
 {
 	char buf[LC_REASON_MAX + 64];
@@ -156,8 +169,6 @@ static void table_caps(FILE *out, const struct lc_caps *caps)
 	}
 }
 
-/* What a reply from the counters shows instead of a walk's figures. */
-#define TABLE_NEEDS_WALK	"needs root (a walk: CAP_SYS_ADMIN)"
 
 static void table_stats(FILE *out, const struct lc_stats *stats)
 {
@@ -176,15 +187,9 @@ static void table_stats(FILE *out, const struct lc_stats *stats)
 		row_u64(out, lc_level_name((enum lc_level)level),
 			stats->leaves[level]);
 	row_u64(out, "total", lc_stats_leaves_total(stats));
-	if (stats->walked)
-		row_u64(out, "invalid", stats->invalid);
-	else
-		row(out, "invalid", TABLE_NEEDS_WALK);
+	row_walked_u64(out, "invalid", stats->walked, stats->invalid);
 	row_u64(out, "table pages", stats->table_pages);
-	if (stats->walked)
-		row_u64(out, "ideal leaves", stats->ideal_leaves);
-	else
-		row(out, "ideal leaves", TABLE_NEEDS_WALK);
+	row_walked_u64(out, "ideal leaves", stats->walked, stats->ideal_leaves);
 	format_bytes(buf, sizeof(buf), stats->mapped_bytes);
 	row(out, "mapped", buf);
 	if (!stats->walked)
