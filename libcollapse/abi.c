@@ -23,6 +23,34 @@ _Static_assert(sizeof(struct lc_collapse_result) >= LC_COLLAPSE_RESULT_SIZE_VER1
 	       "lc_collapse_result shrank");
 _Static_assert(sizeof(struct lc_event) >= LC_EVENT_SIZE_VER1, "lc_event shrank");
 
+/* Split tracking: every new field lies beyond the end of the version before. */
+_Static_assert(sizeof(struct lc_caps) >= LC_CAPS_SIZE_VER2, "lc_caps shrank");
+_Static_assert(offsetof(struct lc_caps, region_size) >= LC_CAPS_SIZE_VER1,
+	       "lc_caps.region_size inside the first version");
+_Static_assert(sizeof(struct lc_stats) >= LC_STATS_SIZE_VER3, "lc_stats shrank");
+_Static_assert(offsetof(struct lc_stats, marked_regions) >= LC_STATS_SIZE_VER2 &&
+	       offsetof(struct lc_stats, has_marked_regions) >= LC_STATS_SIZE_VER2,
+	       "lc_stats.marked_regions inside the second version");
+_Static_assert(sizeof(struct lc_collapse_req) >= LC_COLLAPSE_REQ_SIZE_VER2,
+	       "lc_collapse_req shrank");
+/*
+ * An input: the first version ends in padding (after dry_run), which a
+ * program built against its header may leave uninitialised; full_scan must
+ * not lie there, or such a program would ask for full scans by chance.
+ */
+_Static_assert(offsetof(struct lc_collapse_req, full_scan) >= LC_COLLAPSE_REQ_SIZE_VER1,
+	       "lc_collapse_req.full_scan inside the first version");
+_Static_assert(sizeof(struct lc_collapse_result) >= LC_COLLAPSE_RESULT_SIZE_VER2,
+	       "lc_collapse_result shrank");
+_Static_assert(offsetof(struct lc_collapse_result, regions_scanned) >=
+	       LC_COLLAPSE_RESULT_SIZE_VER1 &&
+	       offsetof(struct lc_collapse_result, has_regions_scanned) >=
+	       LC_COLLAPSE_RESULT_SIZE_VER1 &&
+	       offsetof(struct lc_collapse_result, full_scan) >=
+	       LC_COLLAPSE_RESULT_SIZE_VER1,
+	       "lc_collapse_result's split tracking inside the first version");
+_Static_assert(sizeof(struct lc_event) >= LC_EVENT_SIZE_VER2, "lc_event shrank");
+
 int lc_abi_check_size(struct lc_ctx *ctx, const char *op, const char *what,
 		      size_t size, size_t min)
 {

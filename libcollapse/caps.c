@@ -3,6 +3,7 @@
  * Capabilities: "get-caps" takes no attributes and answers with what the
  * system offers.  The linear map's address range is only sent to
  * CAP_SYS_ADMIN callers (it reveals the KASLR layout), so it is optional.
+ * The region size came with split tracking: optional too (0 without).
  */
 #include <errno.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const char *const lc_caps_attr_names[LINMAP_A_CAPS_MAX + 1] = {
 	[LINMAP_A_CAPS_LINEAR_START]	= "linear-start",
 	[LINMAP_A_CAPS_LINEAR_END]	= "linear-end",
 	[LINMAP_A_CAPS_RAM_BYTES]	= "ram-bytes",
+	[LINMAP_A_CAPS_REGION_SIZE]	= "region-size",
 };
 
 static int lc_caps_parse_any(struct nl_msg *msg, void *out, char *detail,
@@ -69,6 +71,8 @@ int lc_caps_reply_parse(struct nl_msg *msg, struct lc_caps *caps,
 	c.has_linear_range = lc_attrs_range(&attrs, LINMAP_A_CAPS_LINEAR_START,
 					    LINMAP_A_CAPS_LINEAR_END,
 					    &c.linear_start, &c.linear_end);
+	if (lc_attrs_has(&attrs, LINMAP_A_CAPS_REGION_SIZE))
+		c.region_size = lc_attrs_uint(&attrs, LINMAP_A_CAPS_REGION_SIZE);
 	if (attrs.err)
 		return attrs.err;
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The running total of a collapse made in budgeted steps: the first step's
- * range and mode, the counters added up, and only the latest step's budget
- * skips and cursor (the earlier stops were resumed).  Not exported: the
+ * range and mode (dry run, full scan), the counters added up (the regions
+ * scanned known only if every step said), and only the latest step's
+ * budget skips and cursor (the earlier stops were resumed).  Not exported: the
  * library's lc_collapse_all() uses it, and collapsed, which steps a
  * collapse itself, compiles this file in.
  */
@@ -23,7 +24,12 @@ void lc_collapse_result_add(struct lc_collapse_result *sum,
 		sum->start = step->start;
 		sum->end = step->end;
 		sum->dry_run = step->dry_run;
+		sum->full_scan = step->full_scan;
+		sum->has_regions_scanned = step->has_regions_scanned;
+	} else if (!step->has_regions_scanned) {
+		sum->has_regions_scanned = false;
 	}
+	sum->regions_scanned += step->regions_scanned;
 	sum->tables_scanned += step->tables_scanned;
 	for (i = 0; i < LC_LEVEL_NR; i++)
 		sum->folds[i] += step->folds[i];

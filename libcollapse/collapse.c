@@ -12,6 +12,17 @@
  *
  * The reply's attribute set is shared with the "collapse-ntf" event, which
  * carries the counts without the addresses.
+ *
+ * Split tracking: the kernel marks the regions of the linear map that were
+ * split or changed, and a collapse visits those only, unless the request
+ * has FULL_SCAN; the reply echoes FULL_SCAN (as DRY_RUN) and always says
+ * how many regions it visited (REGIONS_SCANNED, in the event too).  A
+ * kernel before split tracking visits every region every time, sends no
+ * REGIONS_SCANNED, and refuses FULL_SCAN as an unknown attribute (strict
+ * validation: EINVAL).  So FULL_SCAN is sent only when asked for, a step
+ * refused with EINVAL is asked once more without it (a refused range is
+ * refused again, and that answer stands), and a reply without
+ * REGIONS_SCANNED is reported as a full scan, which it was.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -35,6 +46,8 @@ static const char *const lc_collapse_attr_names[LINMAP_A_COLLAPSE_MAX + 1] = {
 	[LINMAP_A_COLLAPSE_SKIPS]		= "skips",
 	[LINMAP_A_COLLAPSE_NEXT]		= "next",
 	[LINMAP_A_COLLAPSE_NSECS]		= "nsecs",
+	[LINMAP_A_COLLAPSE_FULL_SCAN]		= "full-scan",
+	[LINMAP_A_COLLAPSE_REGIONS_SCANNED]	= "regions-scanned",
 };
 
 static const char *const lc_skip_names[LC_SKIP_NR] = {
@@ -83,7 +96,10 @@ struct nl_msg *lc_collapse_request_build(int family,
 	    (req->budget &&
 	     nla_put_u64(msg, LINMAP_A_COLLAPSE_BUDGET, req->budget) < 0) ||
 	    (req->dry_run &&
-	     nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN) < 0)) {
+	     nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN) < 0) ||
+	    /* Only when asked for: a kernel before split tracking refuses it. */
+	    (req->full_scan &&
+	     nla_put_flag(msg, LINMAP_A_COLLAPSE_FULL_SCAN) < 0)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -116,6 +132,13 @@ int lc_collapse_result_parse(struct nl_msg *msg, const struct lc_op *op,
 	if (r.has_next)
 		r.next = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_NEXT);
 	r.nsecs = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_NSECS);
+	/* Split tracking: echoed in the reply (not the event); regions always. */
+	r.full_scan = lc_attrs_has(&attrs, LINMAP_A_COLLAPSE_FULL_SCAN);
+	r.has_regions_scanned = lc_attrs_has(&attrs,
+					     LINMAP_A_COLLAPSE_REGIONS_SCANNED);
+	if (r.has_regions_scanned)
+		r.regions_scanned = lc_attrs_uint(&attrs,
+						  LINMAP_A_COLLAPSE_REGIONS_SCANNED);
 	if (attrs.err)
 		return attrs.err;
 
@@ -131,8 +154,8 @@ int lc_collapse_reply_parse(struct nl_msg *msg,
 					detail_size);
 }
 
-/* One step, on the library's own structures. */
-static int lc_collapse_step(struct lc_ctx *ctx,
+/* One request, on the library's own structures. */
+static int lc_collapse_send(struct lc_ctx *ctx,
 			    const struct lc_collapse_req *req,
 			    struct lc_collapse_result *result)
 {
@@ -145,6 +168,31 @@ static int lc_collapse_step(struct lc_ctx *ctx,
 		return lc_error_set(ctx, -ENOMEM, "%s: %s",
 				    lc_op_collapse.name, strerror(ENOMEM));
 	return lc_request(ctx, &lc_op_collapse, msg, result);
+}
+
+/*
+ * One step.  A full scan refused with EINVAL is asked once more without
+ * FULL_SCAN (see the top of this file); when that is answered,
+ * @req->full_scan is cleared, so that the steps after it are not refused
+ * first too.  A reply without REGIONS_SCANNED is a kernel before split
+ * tracking: it visited every region.
+ */
+static int lc_collapse_step(struct lc_ctx *ctx, struct lc_collapse_req *req,
+			    struct lc_collapse_result *result)
+{
+	int err = lc_collapse_send(ctx, req, result);
+
+	if (err == -EINVAL && req->full_scan) {
+		struct lc_collapse_req plain = *req;
+
+		plain.full_scan = false;
+		err = lc_collapse_send(ctx, &plain, result);
+		if (!err)
+			req->full_scan = false;
+	}
+	if (!err && !result->has_regions_scanned)
+		result->full_scan = true;
+	return err;
 }
 
 /* The caller's request and result sizes, checked; the request read in. */

@@ -87,6 +87,12 @@ int lc_genl_open(const char *what, struct nl_sock **sock, int *family);
 #define LC_EVENT_SIZE_VER1		184
 /* Later versions: the size up to and including their last field, aligned. */
 #define LC_STATS_SIZE_VER2		192	/* + walked (LIBCOLLAPSE_3) */
+/* Split tracking (no new function, so no new symbol version): */
+#define LC_CAPS_SIZE_VER2		176	/* + region_size */
+#define LC_STATS_SIZE_VER3		208	/* + marked_regions, has_ */
+#define LC_COLLAPSE_REQ_SIZE_VER2	48	/* + full_scan */
+#define LC_COLLAPSE_RESULT_SIZE_VER2	192	/* + regions_scanned, has_, full_scan */
+#define LC_EVENT_SIZE_VER2		200	/* its collapse result grew */
 
 /*
  * Check @size of structure @what (e.g. "struct lc_caps") for @op against

@@ -86,6 +86,16 @@ struct lc_caps {
 	uint64_t linear_start;		/* linear-map VIRTUAL range [start, end) */
 	uint64_t linear_end;		/* (reveals KASLR: CAP_SYS_ADMIN only) */
 	uint64_t ram_bytes;		/* RAM covered by the linear map */
+	/*
+	 * Split tracking: the kernel marks each region of this many bytes of
+	 * the linear map (1G with 4K pages, 4G with 16K, 16G with 64K) that
+	 * was split or had its attributes changed, and a collapse visits the
+	 * marked regions only, unless asked for a full scan.  0: a kernel
+	 * before split tracking (every collapse visits every region there).
+	 * A program built against older headers passes a smaller size and
+	 * never sees it.
+	 */
+	uint64_t region_size;
 };
 
 /* Ask the kernel for its capabilities ("get-caps"); @caps_size: sizeof(*caps). */
@@ -126,6 +136,10 @@ enum lc_level {
  *
  * The counters since boot cover the whole linear map whatever the range;
  * a kernel of the first linmap series does not send them and they read 0.
+ *
+ * A kernel with split tracking (lc_caps.region_size) also says, for the
+ * whole map only (no range), from its counters or a walk, how many regions
+ * are marked: what the next collapse without a full scan visits.
  */
 struct lc_stats {
 	bool has_range;			/* the kernel echoed a range */
@@ -149,6 +163,15 @@ struct lc_stats {
 	 * smaller size and never sees it).
 	 */
 	bool walked;
+	/*
+	 * Split tracking: regions of the linear map marked as split or
+	 * changed (see lc_caps.region_size), whole map only.  Valid when
+	 * has_marked_regions; a kernel before split tracking and a reply for
+	 * a range do not send it (false, and 0).  A program built against
+	 * older headers passes a smaller size and never sees them.
+	 */
+	uint64_t marked_regions;
+	bool has_marked_regions;
 };
 
 /*
@@ -223,6 +246,15 @@ struct lc_collapse_req {
 	struct lc_range range;		/* physical [start, end), granule aligned */
 	uint64_t budget;		/* page-table pages per step; 0 = the kernel's default */
 	bool dry_run;			/* count what would be folded, change nothing */
+	/*
+	 * Visit every region of the linear map (or of @range), not only the
+	 * ones the kernel marked as split or changed (split tracking, see
+	 * lc_caps.region_size).  Sent only when set: see lc_collapse() for a
+	 * kernel before split tracking.  Aligned so that it lies beyond the
+	 * first version's end (a program built against older headers, whose
+	 * structure ends in padding, never sets it by chance).
+	 */
+	bool full_scan __attribute__((aligned(8)));
 };
 
 /* What a collapse did (or, for a dry run, would do). */
@@ -239,19 +271,44 @@ struct lc_collapse_result {
 	bool has_next;			/* the budget ran out before @end */
 	uint64_t next;			/* physical address to continue from */
 	uint64_t nsecs;			/* time the kernel spent */
+	/*
+	 * Split tracking (a program built against older headers passes a
+	 * smaller size and never sees these): the regions the collapse
+	 * visited, valid when has_regions_scanned (false from a kernel
+	 * before split tracking).  full_scan: every region was visited, as
+	 * the kernel echoes a full scan; a reply without regions_scanned
+	 * comes from a kernel before split tracking, which visits every
+	 * region on every collapse, so full_scan is true there too.  A
+	 * collapse event (lc_event) never has full_scan set: the kernel
+	 * echoes it in the reply only.
+	 */
+	uint64_t regions_scanned;
+	bool has_regions_scanned;
+	bool full_scan;
 };
 
 /*
  * Fold the linear map (all of it, or the tables mapping @req->range) back
  * into the largest leaves its attributes allow ("collapse").  @req NULL is
  * the whole map with the kernel's default budget.  Needs CAP_SYS_ADMIN in the caller and a
- * BBML3 system whose linear map is block-capable.  Errors:
+ * BBML3 system whose linear map is block-capable.  A kernel with split
+ * tracking visits only the regions it marked as split or changed, unless
+ * @req->full_scan asks for every region; a collapse that completes a region
+ * clears its mark.  A kernel before split tracking visits every region on
+ * every collapse and refuses the FULL_SCAN attribute as unknown (-EINVAL):
+ * lc_collapse() then asks once more without it (the kernel scans every
+ * region anyway) and reports full_scan true with has_regions_scanned
+ * false.  Any other -EINVAL (a refused range) comes again without the flag
+ * and is returned as such.  (Were a kernel with split tracking to refuse
+ * the flag and accept the request without it, the result says what it
+ * did: full_scan false, has_regions_scanned true.)  Errors:
  *   -EPERM       the caller lacks CAP_SYS_ADMIN
  *   -EOPNOTSUPP  this system cannot collapse; lc_strerror() gives the
  *                kernel's reason ("cannot collapse: ..."), or says that
  *                the kernel has no collapse operation (first series)
  *   -EINVAL, -ERANGE  the kernel refused the range (and says why)
  *   -E2BIG       @req sets options this (older) library does not know
+ *                (full_scan, say, for a library before split tracking)
  * The kernel stops after @req->budget page-table pages, or without a budget
  * (0) after its default step (the tables that hold 256K page entries, 512
  * with 4K pages), and sets has_next/next: call again with the range
@@ -265,12 +322,15 @@ int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 
 /*
  * lc_collapse() until done: while the kernel returns a resume cursor, call
- * again from it to the end of the range, with the same budget and dry_run.
+ * again from it to the end of the range, with the same budget, dry_run and
+ * full_scan (on a kernel before split tracking, once the first step found
+ * that it refuses full_scan, the next steps are sent without it).
  * A budget then only sets the size of each step (each step is one request,
  * so the kernel's locks are dropped between steps).  *result is the sum of
- * the steps: the range of the first, counters added up, nsecs the kernel's
- * total; skips[LC_SKIP_BUDGET] is 0 once done, since every stop for the
- * budget was resumed.  On failure *result holds the sum of the steps that
+ * the steps: the range, dry_run and full_scan of the first, counters added
+ * up (regions_scanned too, with has_regions_scanned when every step had
+ * it), nsecs the kernel's total; skips[LC_SKIP_BUDGET] is 0 once done,
+ * since every stop for the budget was resumed.  On failure *result holds the sum of the steps that
  * completed (all zero if none did), with has_next/next where to continue
  * when at least one did, and lc_strerror() explains the failing step.
  * A cursor that does not move forward is -EPROTO (the loop cannot spin).
@@ -322,7 +382,9 @@ struct lc_event {
 		} split;
 		/*
 		 * LC_EVENT_COLLAPSE: any caller's collapse.  The event carries
-		 * no addresses: has_range and has_next are false.
+		 * no addresses: has_range and has_next are false.  It has
+		 * regions_scanned (from a kernel with split tracking), but
+		 * never full_scan (the kernel echoes that in its reply only).
 		 */
 		struct lc_collapse_result collapse;
 	};

@@ -15,6 +15,9 @@
  * sends the ideal leaf count and the invalid entries, always both.  So
  * those two are optional as a pair, and their presence is what "walked"
  * means; a kernel that predates the flag walks every time and sends them.
+ *
+ * A kernel with split tracking sends the regions it has marked in every
+ * whole-map reply (counters or walk), never for a range: optional.
  */
 #include <errno.h>
 #include <math.h>
@@ -41,6 +44,7 @@ static const char *const lc_stats_attr_names[LINMAP_A_STATS_MAX + 1] = {
 	[LINMAP_A_STATS_FOLDS]		= "folds",
 	[LINMAP_A_STATS_TABLES_FREED]	= "tables-freed",
 	[LINMAP_A_STATS_WALK]		= "walk",
+	[LINMAP_A_STATS_MARKED_REGIONS]	= "marked-regions",
 };
 
 /* The attribute carrying each level's leaf count. */
@@ -132,6 +136,11 @@ int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 	if (lc_attrs_has(&attrs, LINMAP_A_STATS_TABLES_FREED))
 		s.tables_freed = lc_attrs_uint(&attrs,
 					       LINMAP_A_STATS_TABLES_FREED);
+	s.has_marked_regions = lc_attrs_has(&attrs,
+					    LINMAP_A_STATS_MARKED_REGIONS);
+	if (s.has_marked_regions)
+		s.marked_regions = lc_attrs_uint(&attrs,
+						 LINMAP_A_STATS_MARKED_REGIONS);
 	if (attrs.err)
 		return attrs.err;
 

@@ -117,7 +117,7 @@ void fk_answer_stats(const struct nlmsghdr *req, struct fk_stats *fs,
 	 */
 	if (fs->predates_walk && fs->last_walk_flag) {
 		fs->refused++;
-		fk_queue(fk_error_new(req, -EINVAL, true, "Unknown attribute type"),
+		fk_queue(fk_error_new(req, -EINVAL, true, FK_UNKNOWN_ATTRIBUTE),
 			 false);
 		return;
 	}
@@ -161,8 +161,49 @@ void fk_answer_stats(const struct nlmsghdr *req, struct fk_stats *fs,
 				  LINMAP_A_LEVEL_COUNT_PAD);
 	fk_put_u64_64bit(msg, LINMAP_A_STATS_TABLES_FREED, fs->tables_freed,
 			 pad);
+	/* Split tracking: the whole map only, counters or walk. */
+	if (!range && !fs->predates_walk && !fs->predates_split_tracking)
+		fk_put_u64_64bit(msg, LINMAP_A_STATS_MARKED_REGIONS,
+				 fs->marked_regions, pad);
 	fk_queue(msg, false);
 	fk_queue(fk_error_new(req, 0, true, NULL), one_datagram);
+}
+
+static struct nlattr *fk_collapse_full_scan_attr(const struct nlmsghdr *req)
+{
+	return nlmsg_find_attr((struct nlmsghdr *)req, GENL_HDRLEN,
+			       LINMAP_A_COLLAPSE_FULL_SCAN);
+}
+
+bool fk_collapse_full_scan(const struct nlmsghdr *req)
+{
+	return fk_collapse_full_scan_attr(req) != NULL;
+}
+
+bool fk_collapse_refuse_full_scan(const struct nlmsghdr *req, bool predates)
+{
+	struct nlattr *nla = fk_collapse_full_scan_attr(req);
+	struct nl_msg *msg;
+
+	if (!predates || !nla)
+		return false;
+	msg = fk_error_new(req, -EINVAL, true, FK_UNKNOWN_ATTRIBUTE);
+	if (fk_error_put_u32(msg, NLMSGERR_ATTR_OFFS,
+			     (uint32_t)((const char *)nla - (const char *)req)) < 0)
+		abort();
+	fk_queue(msg, false);
+	return true;
+}
+
+void fk_put_collapse_regions(struct nl_msg *msg, bool predates, bool full,
+			     uint64_t regions)
+{
+	if (predates)
+		return;
+	if (full)
+		nla_put_flag(msg, LINMAP_A_COLLAPSE_FULL_SCAN);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, regions,
+			 LINMAP_A_COLLAPSE_PAD);
 }
 
 struct nl_msg *fk_event_new(uint8_t cmd)

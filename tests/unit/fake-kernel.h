@@ -53,11 +53,16 @@ void fk_put_collapse_counts(struct nl_msg *msg, uint64_t scanned,
  * a range for admin only).
  * @walk_without_ideal: a broken kernel whose walk reply lacks the walk's
  * figures.
+ * With split tracking, every whole-map answer (counters or walk, never a
+ * range) carries the marked regions; @predates_split_tracking (or
+ * @predates_walk, which came before it) is a kernel without it.
  */
 struct fk_stats {
 	bool admin;
 	bool predates_walk;
+	bool predates_split_tracking;
 	bool walk_without_ideal;
+	uint64_t marked_regions;
 	uint64_t leaves[5];		/* pud, cont_pmd, pmd, cont_pte, pte */
 	uint64_t invalid, table_pages, ideal, mapped;
 	uint64_t splits[5], folds[5], tables_freed;
@@ -69,6 +74,9 @@ struct fk_stats {
 	bool last_walk_flag;		/* the last request had WALK */
 	bool last_range;		/* ... and a range */
 };
+
+/* Strict validation's refusal of an attribute above the policy's maxattr. */
+#define FK_UNKNOWN_ATTRIBUTE	"Unknown attribute type"
 
 /* The extack messages of a refused walk, as the kernel words them. */
 #define FK_WALK_NEEDS_ADMIN \
@@ -82,6 +90,24 @@ struct fk_stats {
  */
 void fk_answer_stats(const struct nlmsghdr *req, struct fk_stats *fs,
 		     bool one_datagram);
+
+/*
+ * Split tracking in a collapse.  A kernel with it visits the marked regions
+ * only unless the request has FULL_SCAN, echoes FULL_SCAN and always
+ * reports REGIONS_SCANNED; a kernel before it (@predates) visits every
+ * region and refuses FULL_SCAN as strict validation refuses an unknown
+ * attribute: -EINVAL, FK_UNKNOWN_ATTRIBUTE, the attribute's offset.
+ */
+/* Whether the collapse request @req has FULL_SCAN. */
+bool fk_collapse_full_scan(const struct nlmsghdr *req);
+/*
+ * With @predates and FULL_SCAN in @req, queue the refusal and return true;
+ * otherwise queue nothing and return false.
+ */
+bool fk_collapse_refuse_full_scan(const struct nlmsghdr *req, bool predates);
+/* Append FULL_SCAN (with @full) and REGIONS_SCANNED @regions, unless @predates. */
+void fk_put_collapse_regions(struct nl_msg *msg, bool predates, bool full,
+			     uint64_t regions);
 
 /* A notification (sequence 0, port 0) for @cmd of FK_FAMILY. */
 struct nl_msg *fk_event_new(uint8_t cmd);

@@ -181,6 +181,42 @@ static void test_caps_reply_with_odd_integer_width_is_refused(void)
 	nlmsg_free(msg);
 }
 
+/* Split tracking: the region size, sent to every caller. */
+static void test_caps_reply_with_region_size_parses(void)
+{
+	struct nl_msg *msg = caps_reply(true, false);
+	struct lc_caps caps;
+	char detail[LC_DETAIL_MAX];
+
+	fk_put_u64_64bit(msg, LINMAP_A_CAPS_REGION_SIZE, UINT64_C(1) << 30, PAD);
+	memset(&caps, 0xaa, sizeof(caps));
+	CHECK_INT(lc_caps_reply_parse(msg, &caps, detail, sizeof(detail)), 0);
+	CHECK_U64(caps.region_size, UINT64_C(1) << 30);
+	CHECK_U64(caps.granule, 4096);
+	CHECK_U64(caps.ram_bytes, UINT64_C(0x200000000));
+	nlmsg_free(msg);
+
+	/* 64K pages: 16G regions, above 32 bits. */
+	msg = caps_reply(true, false);
+	fk_put_u64_64bit(msg, LINMAP_A_CAPS_REGION_SIZE, UINT64_C(16) << 30, PAD);
+	CHECK_INT(lc_caps_reply_parse(msg, &caps, detail, sizeof(detail)), 0);
+	CHECK_U64(caps.region_size, UINT64_C(16) << 30);
+	nlmsg_free(msg);
+}
+
+/* A kernel before split tracking: no region size, which reads 0. */
+static void test_caps_reply_without_region_size_reads_zero(void)
+{
+	struct nl_msg *msg = caps_reply(true, true);
+	struct lc_caps caps;
+	char detail[LC_DETAIL_MAX];
+
+	memset(&caps, 0xaa, sizeof(caps));
+	CHECK_INT(lc_caps_reply_parse(msg, &caps, detail, sizeof(detail)), 0);
+	CHECK_U64(caps.region_size, 0);
+	nlmsg_free(msg);
+}
+
 static void test_caps_reply_ignores_unknown_newer_attributes(void)
 {
 	struct nl_msg *msg = caps_reply(true, true);
@@ -202,6 +238,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_caps_reply_missing_ram_bytes_is_named),
 	TAP_TEST(test_caps_reply_with_half_a_linear_range_is_refused),
 	TAP_TEST(test_caps_reply_with_odd_integer_width_is_refused),
+	TAP_TEST(test_caps_reply_with_region_size_parses),
+	TAP_TEST(test_caps_reply_without_region_size_reads_zero),
 	TAP_TEST(test_caps_reply_ignores_unknown_newer_attributes),
 };
 

@@ -87,6 +87,7 @@ static void test_request_carries_range_as_plain_u64(void)
 	CHECK(!tb[PAD]);
 	CHECK(!tb[LINMAP_A_COLLAPSE_BUDGET]);
 	CHECK(!tb[LINMAP_A_COLLAPSE_DRY_RUN]);
+	CHECK(!tb[LINMAP_A_COLLAPSE_FULL_SCAN]);
 	CHECK(tb[LINMAP_A_COLLAPSE_START] && tb[LINMAP_A_COLLAPSE_END]);
 	if (tb[LINMAP_A_COLLAPSE_START] && tb[LINMAP_A_COLLAPSE_END]) {
 		CHECK_INT(nla_len(tb[LINMAP_A_COLLAPSE_START]), 8);
@@ -140,6 +141,39 @@ static void test_request_without_dry_run_has_no_flag(void)
 	parse_request(msg, tb);
 	CHECK(!tb[LINMAP_A_COLLAPSE_DRY_RUN]);
 	CHECK(tb[LINMAP_A_COLLAPSE_BUDGET]);
+	nlmsg_free(msg);
+}
+
+/*
+ * Split tracking: FULL_SCAN only when asked for, a flag (a kernel before
+ * split tracking refuses it, so it must not go out otherwise).
+ */
+static void test_request_carries_full_scan_only_when_asked(void)
+{
+	struct lc_collapse_req req = { .budget = 8, .dry_run = true };
+	struct nlattr *tb[LINMAP_A_COLLAPSE_MAX + 1];
+	struct nl_msg *msg = lc_collapse_request_build(FK_FAMILY, &req);
+
+	CHECK(msg);
+	if (!msg)
+		return;
+	parse_request(msg, tb);
+	CHECK(!tb[LINMAP_A_COLLAPSE_FULL_SCAN]);
+	CHECK_INT(attr_count(msg), 2);
+	nlmsg_free(msg);
+
+	req.full_scan = true;
+	msg = lc_collapse_request_build(FK_FAMILY, &req);
+	CHECK(msg);
+	if (!msg)
+		return;
+	parse_request(msg, tb);
+	CHECK(tb[LINMAP_A_COLLAPSE_FULL_SCAN]);
+	if (tb[LINMAP_A_COLLAPSE_FULL_SCAN])
+		CHECK_INT(nla_len(tb[LINMAP_A_COLLAPSE_FULL_SCAN]), 0);
+	CHECK(tb[LINMAP_A_COLLAPSE_DRY_RUN]);
+	CHECK(tb[LINMAP_A_COLLAPSE_BUDGET]);
+	CHECK_INT(attr_count(msg), 3);
 	nlmsg_free(msg);
 }
 
@@ -239,6 +273,53 @@ static void test_reply_without_optional_attributes_reads_zero(void)
 		CHECK_U64(r.folds[i], 0);
 	for (i = 0; i < LC_SKIP_NR; i++)
 		CHECK_U64(r.skips[i], 0);
+	nlmsg_free(msg);
+}
+
+/* Split tracking: the regions visited, and a full scan echoed. */
+static void test_reply_with_regions_scanned_and_full_scan_parses(void)
+{
+	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	struct lc_collapse_result r;
+	char detail[LC_DETAIL_MAX];
+
+	put_counts(msg);
+	nla_put_flag(msg, LINMAP_A_COLLAPSE_FULL_SCAN);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED,
+			 UINT64_C(0x100000003), PAD);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK(r.has_regions_scanned);
+	CHECK_U64(r.regions_scanned, UINT64_C(0x100000003));
+	CHECK(r.full_scan);
+	CHECK_U64(r.tables_scanned, 300);
+	nlmsg_free(msg);
+
+	/* The marked regions only: no echo; none marked is still a count. */
+	msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	put_counts(msg);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 0, PAD);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK(r.has_regions_scanned);
+	CHECK_U64(r.regions_scanned, 0);
+	CHECK(!r.full_scan);
+	nlmsg_free(msg);
+}
+
+/* A kernel before split tracking: the parser says only what it sent. */
+static void test_reply_without_regions_scanned_has_none(void)
+{
+	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	struct lc_collapse_result r;
+	char detail[LC_DETAIL_MAX];
+
+	put_counts(msg);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK(!r.has_regions_scanned);
+	CHECK_U64(r.regions_scanned, 0);
+	CHECK(!r.full_scan);
 	nlmsg_free(msg);
 }
 
@@ -374,6 +455,38 @@ static void test_steps_add_up_and_only_the_last_budget_stop_counts(void)
 	CHECK_U64(sum.nsecs, 150);
 }
 
+static void test_steps_add_up_the_regions_scanned(void)
+{
+	struct lc_collapse_result sum = { 0 };
+	struct lc_collapse_result step1 = {
+		.has_range = true, .start = 0x1000, .end = 0x9000,
+		.full_scan = true, .has_regions_scanned = true,
+		.regions_scanned = 3, .has_next = true, .next = 0x5000,
+	};
+	struct lc_collapse_result step2 = {
+		.has_range = true, .start = 0x5000, .end = 0x9000,
+		.has_regions_scanned = true, .regions_scanned = 4,
+	};
+	struct lc_collapse_result old = { .tables_scanned = 1 };
+
+	lc_collapse_result_add(&sum, &step1, true);
+	lc_collapse_result_add(&sum, &step2, false);
+	CHECK(sum.has_regions_scanned);
+	CHECK_U64(sum.regions_scanned, 7);
+	CHECK(sum.full_scan);	/* the mode of the first step */
+
+	/* A step that did not say: the sum is not known any more. */
+	lc_collapse_result_add(&sum, &old, false);
+	CHECK(!sum.has_regions_scanned);
+
+	/* ... nor when the first did not. */
+	memset(&sum, 0, sizeof(sum));
+	lc_collapse_result_add(&sum, &old, true);
+	lc_collapse_result_add(&sum, &step2, false);
+	CHECK(!sum.has_regions_scanned);
+	CHECK(!sum.full_scan);
+}
+
 static void test_skip_names_match_the_json_keys(void)
 {
 	CHECK_STR(lc_skip_name(LC_SKIP_INVALID), "invalid");
@@ -392,14 +505,18 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_request_carries_range_as_plain_u64),
 	TAP_TEST(test_request_carries_budget_and_dry_run_flag),
 	TAP_TEST(test_request_without_dry_run_has_no_flag),
+	TAP_TEST(test_request_carries_full_scan_only_when_asked),
 	TAP_TEST(test_reply_with_range_cursor_and_nests_parses),
 	TAP_TEST(test_reply_without_optional_attributes_reads_zero),
+	TAP_TEST(test_reply_with_regions_scanned_and_full_scan_parses),
+	TAP_TEST(test_reply_without_regions_scanned_has_none),
 	TAP_TEST(test_reply_unknown_level_and_reason_are_ignored),
 	TAP_TEST(test_reply_nest_without_count_is_named),
 	TAP_TEST(test_reply_nest_without_level_is_named),
 	TAP_TEST(test_reply_missing_nsecs_is_named),
 	TAP_TEST(test_reply_with_start_but_no_end_is_refused),
 	TAP_TEST(test_steps_add_up_and_only_the_last_budget_stop_counts),
+	TAP_TEST(test_steps_add_up_the_regions_scanned),
 	TAP_TEST(test_skip_names_match_the_json_keys),
 };
 

@@ -101,6 +101,36 @@ static void test_collapse_event_decodes_without_addresses(void)
 	nlmsg_free(msg);
 }
 
+/* Split tracking: the event says how many regions the collapse visited. */
+static void test_collapse_event_decodes_the_regions_scanned(void)
+{
+	struct nl_msg *msg = collapse_event(64);
+	char detail[LC_DETAIL_MAX];
+	struct lc_event ev;
+
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 5,
+			 LINMAP_A_COLLAPSE_PAD);
+	memset(&ev, 0xaa, sizeof(ev));
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  0);
+	CHECK_INT(ev.type, LC_EVENT_COLLAPSE);
+	CHECK(ev.collapse.has_regions_scanned);
+	CHECK_U64(ev.collapse.regions_scanned, 5);
+	CHECK(!ev.collapse.full_scan);	/* echoed in the reply only */
+	CHECK_U64(ev.collapse.tables_scanned, 64);
+	nlmsg_free(msg);
+
+	/* A kernel before split tracking. */
+	msg = collapse_event(64);
+	memset(&ev, 0xaa, sizeof(ev));
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  0);
+	CHECK(!ev.collapse.has_regions_scanned);
+	CHECK_U64(ev.collapse.regions_scanned, 0);
+	CHECK(!ev.collapse.full_scan);
+	nlmsg_free(msg);
+}
+
 static void test_split_event_with_unknown_level_keeps_the_known_ones(void)
 {
 	struct nl_msg *msg = split_event(0, 1);
@@ -154,6 +184,40 @@ static struct lc_events *fake_events(void)
 	if (!evs)
 		abort();
 	return evs;
+}
+
+#define GUARD	0xa5
+
+/* lc_events_read() writes a first-version event only up to its size. */
+static void test_read_fills_an_older_callers_event_up_to_its_size(void)
+{
+	struct lc_events *evs = fake_events();
+	unsigned char buf[sizeof(struct lc_event) + 16];
+	struct lc_event *ev = (struct lc_event *)buf;
+	struct nl_msg *msg = collapse_event(7);
+	size_t i;
+	bool intact = true;
+
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 5,
+			 LINMAP_A_COLLAPSE_PAD);
+	fk_queue(msg, false);
+	memset(buf, GUARD, sizeof(buf));
+	CHECK_INT(lc_events_read(evs, ev, LC_EVENT_SIZE_VER1), 1);
+	CHECK_INT(ev->type, LC_EVENT_COLLAPSE);
+	CHECK_U64(ev->collapse.tables_scanned, 7);
+	for (i = LC_EVENT_SIZE_VER1; i < sizeof(buf); i++)
+		intact = intact && buf[i] == GUARD;
+	CHECK(intact);
+
+	/* The current size gets the regions. */
+	msg = collapse_event(7);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 5,
+			 LINMAP_A_COLLAPSE_PAD);
+	fk_queue(msg, false);
+	CHECK_INT(lc_events_read(evs, ev, sizeof(*ev)), 1);
+	CHECK(ev->collapse.has_regions_scanned);
+	CHECK_U64(ev->collapse.regions_scanned, 5);
+	lc_events_close(evs);
 }
 
 static void test_read_returns_each_pending_event_then_zero(void)
@@ -266,6 +330,8 @@ static void test_socket_failure_is_an_error(void)
 static const struct tap_test tests[] = {
 	TAP_TEST(test_split_event_decodes),
 	TAP_TEST(test_collapse_event_decodes_without_addresses),
+	TAP_TEST(test_collapse_event_decodes_the_regions_scanned),
+	TAP_TEST(test_read_fills_an_older_callers_event_up_to_its_size),
 	TAP_TEST(test_split_event_with_unknown_level_keeps_the_known_ones),
 	TAP_TEST(test_split_event_without_new_splits_is_named),
 	TAP_TEST(test_unknown_command_and_other_family_are_skipped),

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -354,6 +355,59 @@ static void test_range_is_sent_without_the_walk_flag(void)
 	lc_close(ctx);
 }
 
+/*
+ * Split tracking: every whole-map answer has the marked regions, from the
+ * counters or a walk; a range has none, nor a kernel before split tracking.
+ */
+static void test_marked_regions_come_with_the_whole_map_only(void)
+{
+	struct lc_ctx *ctx = fake_ctx(answer_with_reply_then_ack, NULL);
+	const struct lc_range range = { 0x40000000, 0x80000000 };
+	struct lc_stats stats;
+
+	map.marked_regions = 7;
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
+	CHECK(!stats.walked);
+	CHECK(stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 7);
+	CHECK_INT(lc_get_stats_flags(ctx, NULL, LC_STATS_WALK, &stats,
+				     sizeof(stats)), 0);
+	CHECK(stats.walked);
+	CHECK(stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 7);
+	CHECK_INT(lc_get_stats(ctx, &range, &stats, sizeof(stats)), 0);
+	CHECK(stats.has_range);
+	CHECK(!stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 0);
+
+	map.predates_split_tracking = true;
+	memset(&stats, 0xaa, sizeof(stats));
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
+	CHECK(!stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 0);
+	map.predates_split_tracking = false;
+	map.predates_walk = true;
+	CHECK_INT(lc_get_stats(ctx, NULL, &stats, sizeof(stats)), 0);
+	CHECK(!stats.has_marked_regions);
+
+	/* A caller of the second version (up to walked) is not written beyond it. */
+	map.predates_walk = false;
+	{
+		unsigned char buf[sizeof(struct lc_stats) + 8];
+		size_t i;
+		bool intact = true;
+
+		memset(buf, 0xa5, sizeof(buf));
+		CHECK_INT(lc_get_stats(ctx, NULL, (struct lc_stats *)buf,
+				       LC_STATS_SIZE_VER2), 0);
+		for (i = LC_STATS_SIZE_VER2; i < sizeof(buf); i++)
+			intact = intact && buf[i] == 0xa5;
+		CHECK(intact);
+	}
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
 static void test_kernel_refusal_gives_errno_and_extack_text(void)
 {
 	struct lc_ctx *ctx = fake_ctx(answer_with_extack_error, (void *)1);
@@ -555,8 +609,17 @@ struct fake_collapse {
 	int requests;
 	uint64_t starts[16], ends[16], budgets[16];
 	bool dry_runs[16];
+	bool full_scans[16];		/* the request had FULL_SCAN */
 	int fail_at;
+	bool fail_all;			/* every request refused (a bad range) */
 	bool stuck;
+	/*
+	 * Split tracking: a step visits one marked region, or four with
+	 * FULL_SCAN; a kernel before it refuses FULL_SCAN (counted in
+	 * @refused) and reports no regions.
+	 */
+	bool predates_split_tracking;
+	int refused;
 };
 
 static void answer_collapse(const struct nlmsghdr *req, void *arg)
@@ -581,7 +644,12 @@ static void answer_collapse(const struct nlmsghdr *req, void *arg)
 	fc->ends[n] = end;
 	fc->budgets[n] = budget;
 	fc->dry_runs[n] = tb[LINMAP_A_COLLAPSE_DRY_RUN] != NULL;
-	if (fc->fail_at == n + 1) {
+	fc->full_scans[n] = fk_collapse_full_scan(req);
+	if (fk_collapse_refuse_full_scan(req, fc->predates_split_tracking)) {
+		fc->refused++;
+		return;
+	}
+	if (fc->fail_at == n + 1 || fc->fail_all) {
 		fk_queue(fk_error_new(req, -EINVAL, true,
 				      "range start is not aligned to the 4096-byte granule"),
 			 false);
@@ -601,6 +669,8 @@ static void answer_collapse(const struct nlmsghdr *req, void *arg)
 		nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN);
 	fk_put_collapse_counts(msg, scanned, next, LINMAP_SKIP_REASON_BUDGET,
 			       next ? 1 : 0);
+	fk_put_collapse_regions(msg, fc->predates_split_tracking,
+				fc->full_scans[n], fc->full_scans[n] ? 4 : 1);
 	fk_queue(msg, false);
 	fk_queue(fk_error_new(req, 0, true, NULL), false);
 }
@@ -758,6 +828,145 @@ static void test_collapse_all_failure_keeps_the_progress(void)
 	lc_close(ctx);
 }
 
+/* Split tracking: the marked regions by default, every one with full_scan. */
+static void test_collapse_all_visits_the_marked_regions_unless_full(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	struct lc_collapse_req req = { .budget = 1 };
+	struct lc_collapse_result r;
+	int i;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_INT(fc.requests, 4);
+	for (i = 0; i < 4 && i < fc.requests; i++)
+		CHECK(!fc.full_scans[i]);
+	CHECK(!r.full_scan);
+	CHECK(r.has_regions_scanned);
+	CHECK_U64(r.regions_scanned, 4);
+	lc_close(ctx);
+
+	memset(&fc, 0, sizeof(fc));
+	ctx = fake_ctx(answer_collapse, &fc);
+	req.full_scan = true;
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_INT(fc.requests, 4);
+	for (i = 0; i < 4 && i < fc.requests; i++)
+		CHECK(fc.full_scans[i]);
+	CHECK(r.full_scan);
+	CHECK(r.has_regions_scanned);
+	CHECK_U64(r.regions_scanned, 16);
+	CHECK_U64(r.tables_scanned, 4);
+	CHECK_STR(lc_strerror(ctx), "");
+	lc_close(ctx);
+}
+
+/*
+ * A kernel before split tracking refuses FULL_SCAN (EINVAL) and visits
+ * every region anyway: the step is asked again without the flag, the
+ * steps after it go without, and the result is a full scan that does not
+ * know its regions.
+ */
+static void test_kernel_before_split_tracking_scans_every_region(void)
+{
+	struct fake_collapse fc = { .predates_split_tracking = true };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	struct lc_collapse_req req = { .budget = 1, .full_scan = true };
+	struct lc_collapse_result r;
+	int i;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_STR(lc_strerror(ctx), "");
+	CHECK_INT(fc.refused, 1);
+	CHECK_INT(fc.requests, 5);
+	CHECK(fc.full_scans[0]);
+	/* The same step again, without the flag, and the others without. */
+	CHECK_U64(fc.starts[1], fc.starts[0]);
+	for (i = 1; i < 5 && i < fc.requests; i++)
+		CHECK(!fc.full_scans[i]);
+	CHECK(r.full_scan);
+	CHECK(!r.has_regions_scanned);
+	CHECK_U64(r.regions_scanned, 0);
+	CHECK_U64(r.tables_scanned, 4);
+	CHECK(!r.has_next);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+
+	/* One step: asked twice. */
+	memset(&fc, 0, sizeof(fc));
+	fc.predates_split_tracking = true;
+	ctx = fake_ctx(answer_collapse, &fc);
+	CHECK_INT(lc_collapse(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_INT(fc.requests, 2);
+	CHECK(r.full_scan);
+	CHECK(!r.has_regions_scanned);
+	CHECK_U64(r.tables_scanned, 1);
+	lc_close(ctx);
+
+	/* Without full_scan nothing is refused: it is a full scan all the same. */
+	memset(&fc, 0, sizeof(fc));
+	fc.predates_split_tracking = true;
+	ctx = fake_ctx(answer_collapse, &fc);
+	req.full_scan = false;
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_INT(fc.requests, 4);
+	CHECK_INT(fc.refused, 0);
+	CHECK(r.full_scan);
+	CHECK(!r.has_regions_scanned);
+	lc_close(ctx);
+}
+
+/* A range refused with a full scan is refused again without: that stands. */
+static void test_refused_range_with_full_scan_is_not_hidden(void)
+{
+	struct fake_collapse fc = { .fail_all = true };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = {
+		.has_range = true, .range = { 0x1001, 0x5000 },
+		.full_scan = true,
+	};
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), -EINVAL);
+	CHECK_STR(lc_strerror(ctx),
+		  "collapse: Invalid argument: range start is not aligned to the 4096-byte granule");
+	CHECK_INT(fc.requests, 2);
+	CHECK(fc.full_scans[0]);
+	CHECK(!fc.full_scans[1]);
+	CHECK_U64(r.tables_scanned, 0);
+	CHECK(!r.full_scan);
+	CHECK_INT(fk_pending(), 0);
+	lc_close(ctx);
+}
+
+/*
+ * The first version of struct lc_collapse_req ends in padding after
+ * dry_run, which its programs may leave uninitialised: never a full scan.
+ * A first-version result is not written beyond its size.
+ */
+static void test_first_version_callers_never_ask_for_a_full_scan(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	unsigned char req_buf[sizeof(struct lc_collapse_req) + 8];
+	unsigned char res_buf[sizeof(struct lc_collapse_result) + 8];
+	struct lc_collapse_req *req = (struct lc_collapse_req *)req_buf;
+
+	memset(req_buf, 0xff, sizeof(req_buf));	/* garbage everywhere ... */
+	memset(req_buf, 0, offsetof(struct lc_collapse_req, dry_run) + 1);
+	req->budget = 1;			/* ... but in its fields */
+	memset(res_buf, GUARD, sizeof(res_buf));
+	CHECK_INT(lc_collapse(ctx, req, LC_COLLAPSE_REQ_SIZE_VER1,
+			      (struct lc_collapse_result *)res_buf,
+			      LC_COLLAPSE_RESULT_SIZE_VER1), 0);
+	CHECK_INT(fc.requests, 1);
+	CHECK(!fc.full_scans[0]);
+	CHECK_U64(((struct lc_collapse_result *)res_buf)->tables_scanned, 1);
+	CHECK(guard_intact(res_buf, LC_COLLAPSE_RESULT_SIZE_VER1,
+			   sizeof(res_buf)));
+	lc_close(ctx);
+}
+
 struct fake_error {
 	int error;
 	const char *extack;	/* NULL: no extended ack */
@@ -822,6 +1031,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_walk_answered_without_the_ideal_is_a_protocol_error),
 	TAP_TEST(test_kernel_before_the_walk_flag_always_walks),
 	TAP_TEST(test_range_is_sent_without_the_walk_flag),
+	TAP_TEST(test_marked_regions_come_with_the_whole_map_only),
 	TAP_TEST(test_kernel_refusal_gives_errno_and_extack_text),
 	TAP_TEST(test_kernel_refusal_echoing_the_request_gives_same_text),
 	TAP_TEST(test_bad_reply_still_consumes_the_ack),
@@ -840,6 +1050,10 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_collapse_each_reports_steps_and_stops_between_them),
 	TAP_TEST(test_collapse_all_refuses_a_cursor_that_does_not_move),
 	TAP_TEST(test_collapse_all_failure_keeps_the_progress),
+	TAP_TEST(test_collapse_all_visits_the_marked_regions_unless_full),
+	TAP_TEST(test_kernel_before_split_tracking_scans_every_region),
+	TAP_TEST(test_refused_range_with_full_scan_is_not_hidden),
+	TAP_TEST(test_first_version_callers_never_ask_for_a_full_scan),
 	TAP_TEST(test_collapse_without_privilege_is_eperm),
 	TAP_TEST(test_collapse_refused_by_the_system_gives_the_reason),
 	TAP_TEST(test_kernel_without_the_operation_is_named),

@@ -310,6 +310,54 @@ static void test_stats_reply_garbage_splits_nest_is_named(void)
 	nlmsg_free(msg);
 }
 
+/* Split tracking: the marked regions, in a walk's reply and the counters'. */
+static void test_stats_reply_marked_regions_parse(void)
+{
+	struct nl_msg *msg = counters_reply(&shattered);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_MARKED_REGIONS, 3, PAD);
+	memset(&stats, 0, sizeof(stats));
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK(stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 3);
+	CHECK(!stats.walked);
+	CHECK_U64(stats.leaves[LC_LEVEL_PTE], UINT64_C(5000000000));
+	nlmsg_free(msg);
+
+	msg = stats_reply(&shattered, true);
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_MARKED_REGIONS,
+			 UINT64_C(0x100000000), PAD);
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK(stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, UINT64_C(0x100000000));
+	CHECK(stats.walked);
+	nlmsg_free(msg);
+
+	/* None marked is a count too, not an absence. */
+	msg = counters_reply(&shattered);
+	fk_put_u64_64bit(msg, LINMAP_A_STATS_MARKED_REGIONS, 0, PAD);
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK(stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 0);
+	nlmsg_free(msg);
+}
+
+/* A kernel before split tracking, or a range: no marked regions. */
+static void test_stats_reply_without_marked_regions_has_none(void)
+{
+	struct nl_msg *msg = stats_reply(&shattered, true);
+	struct lc_stats stats;
+	char detail[LC_DETAIL_MAX];
+
+	memset(&stats, 0xaa, sizeof(stats));
+	CHECK_INT(lc_stats_reply_parse(msg, &stats, detail, sizeof(detail)), 0);
+	CHECK(!stats.has_marked_regions);
+	CHECK_U64(stats.marked_regions, 0);
+	nlmsg_free(msg);
+}
+
 static void test_leaves_total_sums_every_level(void)
 {
 	struct lc_stats stats = {
@@ -373,6 +421,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_stats_reply_of_first_series_reads_zero_since_boot),
 	TAP_TEST(test_stats_reply_unknown_split_level_is_ignored),
 	TAP_TEST(test_stats_reply_garbage_splits_nest_is_named),
+	TAP_TEST(test_stats_reply_marked_regions_parse),
+	TAP_TEST(test_stats_reply_without_marked_regions_has_none),
 	TAP_TEST(test_leaves_total_sums_every_level),
 	TAP_TEST(test_restoration_is_leaves_over_ideal),
 	TAP_TEST(test_restoration_of_nothing_mapped_is_one),
