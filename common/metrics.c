@@ -177,6 +177,12 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 		metrics_single(m, "linmap_block_capable", METRICS_GAUGE, NULL,
 			       "1 if the linear map holds block mappings that are split on demand.",
 			       caps->block_capable);
+		/* Split tracking; a kernel without it has no regions. */
+		if (caps->region_size)
+			metrics_single(m, "linmap_region_bytes", METRICS_GAUGE,
+				       "bytes",
+				       "Size of the regions the kernel marks when they are split or changed.",
+				       caps->region_size);
 	}
 	if (!stats)
 		return;
@@ -219,6 +225,14 @@ void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 	metrics_single(m, "linmap_mapped_bytes", METRICS_GAUGE, "bytes",
 		       "Bytes of memory the leaves map, valid or not.",
 		       stats->mapped_bytes);
+	/*
+	 * Split tracking, whole map only: left out for a range or a kernel
+	 * without it, as the walk's families are without a walk.
+	 */
+	if (stats->has_marked_regions)
+		metrics_single(m, "linmap_marked_regions", METRICS_GAUGE, NULL,
+			       "Regions marked as split or changed: what the next collapse visits.",
+			       stats->marked_regions);
 	metrics_family(m, "linmap_splits", METRICS_COUNTER, NULL,
 		       "Leaves split since boot, per level of the leaf split.");
 	metrics_levels(m, stats->splits);

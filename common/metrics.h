@@ -67,7 +67,9 @@ void metrics_single(struct metrics *m, const char *name, enum metrics_type type,
 
 /*
  * The linear map's families (linmap_*) from get-caps and get-stats; the
- * ideal, restoration and invalid families only when @stats was walked.
+ * ideal, restoration and invalid families only when @stats was walked;
+ * linmap_region_bytes and linmap_marked_regions only from a kernel with
+ * split tracking (and the latter for the whole map only).
  */
 void metrics_kernel(struct metrics *m, const struct lc_caps *caps,
 		    const struct lc_stats *stats);

@@ -33,8 +33,8 @@ for doc in daemon counts; do
 	fi
 	n=$((n + 1))
 	case $doc in
-	daemon) want="linmap_leaves linmap_splits linmap_ideal_leaves collapsed_state collapsed_freed_bytes" ;;
-	counts) want="linmap_leaves linmap_splits linmap_mapped_bytes" ;;
+	daemon) want="linmap_leaves linmap_splits linmap_ideal_leaves linmap_marked_regions linmap_region_bytes collapsed_state collapsed_freed_bytes" ;;
+	counts) want="linmap_leaves linmap_splits linmap_mapped_bytes linmap_marked_regions linmap_region_bytes" ;;
 	esac
 	# Debian's python3 (its dist-packages has prometheus_client).
 	if out=$(/usr/bin/python3 - "$dir/$doc.om" $want 2>&1 <<'PY'

@@ -159,6 +159,12 @@ static void test_collapse_unknown_option_and_stray_argument_are_named(void)
 			  "collapse: unknown option '-x'");
 	check_usage_error((const char *const[]){ "collapse", "now", NULL },
 			  "collapse: unexpected argument 'now'");
+	/* --full is collapse's alone, and takes no value. */
+	check_usage_error((const char *const[]){ "status", "--full", NULL },
+			  "status: unknown option '--full'");
+	check_usage_error((const char *const[]){ "collapse", "--full", "all",
+						 NULL },
+			  "collapse: unexpected argument 'all'");
 	check_usage_error((const char *const[]){ "collapse", "--range",
 						 "1G", NULL },
 			  "collapse: --range '1G': expected START-END");
@@ -220,6 +226,11 @@ static void test_good_collapse_and_watch_options_reach_the_kernel(void)
 	check_reaches_the_kernel((const char *const[]){
 		"collapse", "-n", "-b", "1", NULL });
 	check_reaches_the_kernel((const char *const[]){
+		"collapse", "--full", NULL });
+	check_reaches_the_kernel((const char *const[]){
+		"collapse", "--range", "1G-2G", "--full", "--dry-run", "--json",
+		NULL });
+	check_reaches_the_kernel((const char *const[]){
 		"watch", "--json", "--count", "1", NULL });
 	check_reaches_the_kernel((const char *const[]){
 		"status", "--counts", "--format", "prometheus", NULL });
@@ -234,10 +245,11 @@ static void test_help_documents_commands_and_exit_codes(void)
 	CHECK_CONTAINS(r.out, "status [--range START-END | --counts] [--json | --format FORMAT]");
 	CHECK_CONTAINS(r.out, "--counts           status: the kernel's counters only");
 	CHECK_CONTAINS(r.out, "-f, --format FORMAT");
-	CHECK_CONTAINS(r.out, "collapse [--range START-END] [--budget N] [--dry-run] [--json]");
+	CHECK_CONTAINS(r.out, "collapse [--range START-END] [--budget N] [--dry-run] [--full] [--json]");
 	CHECK_CONTAINS(r.out, "watch [--json] [--count N]");
 	CHECK_CONTAINS(r.out, "-b, --budget N");
 	CHECK_CONTAINS(r.out, "-n, --dry-run");
+	CHECK_CONTAINS(r.out, "    --full             collapse: visit every region");
 	CHECK_CONTAINS(r.out, "-c, --count N");
 	CHECK_CONTAINS(r.out, "CAP_SYS_ADMIN");
 	CHECK_CONTAINS(r.out, "Exit status:");

@@ -25,6 +25,7 @@ static struct collapsed_config cfg;
 static const struct lc_caps caps = {
 	.granule = 4096, .bbml3 = true, .block_capable = true,
 	.rodata_full = true, .ram_bytes = 4ULL << 30,
+	.region_size = 1ULL << 30,	/* split tracking, 4K pages */
 };
 
 static void fragmented(struct lc_stats *s)
@@ -41,6 +42,8 @@ static void fragmented(struct lc_stats *s)
 	s->folds[LC_LEVEL_PMD] = 3;
 	s->tables_freed = 3;
 	s->walked = true;
+	s->marked_regions = 2;
+	s->has_marked_regions = true;
 }
 
 /* The same map from the kernel's counters: no ideal, no invalid. */
@@ -96,7 +99,8 @@ static char *daemon_text(enum metrics_dialect d, const struct policy *p,
 	return status_metrics(&view, d);
 }
 
-static char *kernel_text(enum metrics_dialect d, const struct lc_stats *s)
+static char *kernel_text_of(enum metrics_dialect d, const struct lc_caps *c,
+			    const struct lc_stats *s)
 {
 	struct metrics m;
 	char *text = NULL;
@@ -104,10 +108,15 @@ static char *kernel_text(enum metrics_dialect d, const struct lc_stats *s)
 	FILE *out = open_memstream(&text, &size);
 
 	metrics_begin(&m, out, d);
-	metrics_kernel(&m, &caps, s);
+	metrics_kernel(&m, c, s);
 	CHECK_INT(metrics_end(&m), 0);
 	fclose(out);
 	return text;
+}
+
+static char *kernel_text(enum metrics_dialect d, const struct lc_stats *s)
+{
+	return kernel_text_of(d, &caps, s);
 }
 
 static void test_counters_are_named_as_each_dialect_wants(void)
@@ -185,6 +194,50 @@ static void test_counters_only_leave_out_the_walks_families(void)
 	t = kernel_text(METRICS_OPENMETRICS, &s);
 	CHECK_CONTAINS(t, "linmap_invalid_entries 7\n");
 	CHECK_CONTAINS(t, "# TYPE linmap_restoration_ratio gauge\n");
+	free(t);
+}
+
+/*
+ * Split tracking: the region size and the marked regions, as gauges, from
+ * the counters or a walk; left out (not 0) without split tracking or for
+ * a range.
+ */
+static void test_split_tracking_families(void)
+{
+	static const enum metrics_dialect dialects[] = {
+		METRICS_PROMETHEUS, METRICS_OPENMETRICS,
+	};
+	struct lc_caps old_caps = caps;
+	struct lc_stats s;
+	size_t i;
+	char *t;
+
+	for (i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++) {
+		counted(&s);
+		t = kernel_text(dialects[i], &s);
+		CHECK_CONTAINS(t, "# TYPE linmap_marked_regions gauge\n");
+		CHECK_CONTAINS(t, "linmap_marked_regions 2\n");
+		CHECK_CONTAINS(t, "# TYPE linmap_region_bytes gauge\n");
+		CHECK_CONTAINS(t, "linmap_region_bytes 1073741824\n");
+		free(t);
+		fragmented(&s);
+		t = kernel_text(dialects[i], &s);
+		CHECK_CONTAINS(t, "linmap_marked_regions 2\n");
+		free(t);
+	}
+	t = kernel_text(METRICS_OPENMETRICS, &s);
+	CHECK_CONTAINS(t, "# UNIT linmap_region_bytes bytes\n");
+	CHECK(!strstr(t, "# UNIT linmap_marked_regions"));
+	free(t);
+
+	/* A kernel before split tracking. */
+	old_caps.region_size = 0;
+	s.has_marked_regions = false;
+	s.marked_regions = 0;
+	t = kernel_text_of(METRICS_PROMETHEUS, &old_caps, &s);
+	CHECK(!strstr(t, "linmap_marked_regions"));
+	CHECK(!strstr(t, "linmap_region_bytes"));
+	CHECK_CONTAINS(t, "linmap_leaves{level=\"pte\"} 9000\n");
 	free(t);
 }
 
@@ -330,6 +383,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_counters_are_named_as_each_dialect_wants),
 	TAP_TEST(test_kernel_values),
 	TAP_TEST(test_counters_only_leave_out_the_walks_families),
+	TAP_TEST(test_split_tracking_families),
 	TAP_TEST(test_leaf_sizes_per_granule),
 	TAP_TEST(test_label_values_are_escaped),
 	TAP_TEST(test_daemon_state_and_totals),

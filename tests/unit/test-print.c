@@ -27,6 +27,7 @@ static const struct lc_caps admin_caps = {
 	.linear_start = 0x40000000,
 	.linear_end = UINT64_C(0x240000000),
 	.ram_bytes = UINT64_C(0x200000000),
+	.region_size = UINT64_C(1) << 30,	/* split tracking, 4K pages */
 };
 
 static const struct lc_stats range_stats = {
@@ -53,14 +54,17 @@ static const struct lc_stats counts_stats = {
 	.splits = { 1, 2, 3, 4, 5 },
 	.folds = { 0, 0, 6, 7, 0 },
 	.tables_freed = 8,
+	.marked_regions = 3,
+	.has_marked_regions = true,
 };
 
-/* A budgeted dry run that stopped at 0x80000000. */
+/* A budgeted dry run of every region that stopped at 0x80000000. */
 static const struct lc_collapse_req budget_req = {
 	.has_range = true,
 	.range = { 0x40000000, UINT64_C(0x240000000) },
 	.budget = 64,
 	.dry_run = true,
+	.full_scan = true,
 };
 
 static const struct lc_collapse_result budget_result = {
@@ -77,9 +81,26 @@ static const struct lc_collapse_result budget_result = {
 	.next = 0x80000000,
 	/* Above 2^53: must survive JSON exactly. */
 	.nsecs = UINT64_C(0x1000000000000001),
+	.regions_scanned = 2,
+	.has_regions_scanned = true,
+	.full_scan = true,
 };
 
-/* A finished collapse of the whole map, as a kernel not echoing a range. */
+/* The marked regions only, on a kernel with split tracking. */
+static const struct lc_collapse_result marked_result = {
+	.tables_scanned = 40,
+	.folds = { 0, 0, 20, 0, 0 },
+	.tables_freed = 20,
+	.bytes_freed = 20 * 4096,
+	.nsecs = 5000,
+	.regions_scanned = 3,
+	.has_regions_scanned = true,
+};
+
+/*
+ * A finished collapse of the whole map, as a kernel not echoing a range
+ * and before split tracking: every region, their number unknown.
+ */
 static const struct lc_collapse_result done_result = {
 	.tables_scanned = 512,
 	.folds = { 0, 0, 200, 0, 0 },
@@ -87,6 +108,7 @@ static const struct lc_collapse_result done_result = {
 	.bytes_freed = 200 * 4096,
 	.skips = { [LC_SKIP_ATTRIBUTES] = 9 },
 	.nsecs = 1234567,
+	.full_scan = true,
 };
 
 /* Render with @ops into a string (free() it). */
@@ -220,6 +242,22 @@ static void test_json_caps_has_every_key(void)
 	CHECK(number(caps, "ram_bytes") == 8589934592.0);
 	CHECK(number(caps, "linear_start") == 1073741824.0);
 	CHECK(number(caps, "linear_end") == 9663676416.0);
+	CHECK(number(caps, "region_size") == 1073741824.0);
+	cJSON_Delete(root);
+	free(text);
+}
+
+/* A kernel before split tracking: the key is there, null. */
+static void test_json_caps_without_split_tracking_has_null_region_size(void)
+{
+	struct lc_caps caps = admin_caps;
+	char *text;
+	cJSON *root;
+
+	caps.region_size = 0;
+	text = render(&print_json_ops, &caps, &range_stats);
+	root = cJSON_Parse(text);
+	CHECK(cJSON_IsNull(field(field(root, "caps"), "region_size")));
 	cJSON_Delete(root);
 	free(text);
 }
@@ -267,6 +305,8 @@ static void test_json_stats_has_every_key(void)
 	CHECK(number(stats, "ideal_leaves") == 2);
 	CHECK(number(stats, "restoration") == 256.0);
 	CHECK(cJSON_IsNumber(field(stats, "mapped_bytes")));
+	/* A range: no marked regions (the whole map's only). */
+	CHECK(cJSON_IsNull(field(stats, "marked_regions")));
 	cJSON_Delete(root);
 	free(text);
 }
@@ -341,6 +381,7 @@ static void test_table_shows_caps_levels_and_ratio(void)
 	CHECK_CONTAINS(text, "KFENCE           yes\n");
 	CHECK_CONTAINS(text, "RAM              8.0 GiB");
 	CHECK_CONTAINS(text, "linear map       0x40000000-0x240000000\n");
+	CHECK_CONTAINS(text, "region size      1.0 GiB (1073741824 bytes)\n");
 	CHECK_CONTAINS(text, "Leaves in 0x40000000-0x80000000\n");
 	CHECK_CONTAINS(text, "cont_pte         10\n");
 	CHECK_CONTAINS(text, "pte              500\n");
@@ -349,6 +390,27 @@ static void test_table_shows_caps_levels_and_ratio(void)
 	CHECK_CONTAINS(text, "table pages      9\n");
 	CHECK_CONTAINS(text, "ideal leaves     2\n");
 	CHECK_CONTAINS(text, "restoration      256.00");
+	/* A range: the kernel counts the marked regions of the whole map only. */
+	CHECK_CONTAINS(text, "marked regions   n/a (counted for the whole map only)\n");
+	free(text);
+}
+
+/* Split tracking's figures, and what a kernel without it shows. */
+static void test_table_status_shows_split_tracking(void)
+{
+	struct lc_caps caps = admin_caps;
+	struct lc_stats stats = range_stats;
+	char *text = render(&print_table_ops, &admin_caps, &counts_stats);
+
+	CHECK_CONTAINS(text, "region size      1.0 GiB (1073741824 bytes)\n");
+	CHECK_CONTAINS(text, "marked regions   3\n");
+	free(text);
+
+	caps.region_size = 0;
+	stats.has_range = false;
+	text = render(&print_table_ops, &caps, &stats);
+	CHECK_CONTAINS(text, "region size      n/a (the kernel has no split tracking)\n");
+	CHECK_CONTAINS(text, "marked regions   n/a (the kernel has no split tracking)\n");
 	free(text);
 }
 
@@ -387,6 +449,7 @@ static void test_json_status_from_the_counters_nulls_the_walks_figures(void)
 	CHECK(number(stats, "leaves_total") == 513);
 	CHECK(number(stats, "table_pages") == 9);
 	CHECK(number(stats, "mapped_bytes") == 2147483648.0);
+	CHECK(number(stats, "marked_regions") == 3);
 	check_levels(field(stats, "since_boot"), "splits", counts_stats.splits);
 	/* One schema: every key of a walked status, no other. */
 	CHECK_INT(cJSON_GetArraySize(stats), cJSON_GetArraySize(walked_stats));
@@ -526,6 +589,16 @@ static void test_json_collapse_has_every_key(void)
 	CHECK(number(c, "next") == 2147483648.0);
 	CHECK(cJSON_IsNumber(field(c, "nsecs")));
 	CHECK_CONTAINS(text, "\"nsecs\":\t1152921504606846977");
+	CHECK_INT(boolean(c, "full_scan"), 1);
+	CHECK(number(c, "regions_scanned") == 2);
+	cJSON_Delete(root);
+	free(text);
+
+	text = render_collapse(&print_json_ops, &budget_req, &marked_result);
+	root = cJSON_Parse(text);
+	c = field(root, "collapse");
+	CHECK_INT(boolean(c, "full_scan"), 0);
+	CHECK(number(c, "regions_scanned") == 3);
 	cJSON_Delete(root);
 	free(text);
 }
@@ -542,6 +615,9 @@ static void test_json_finished_collapse_has_null_next_and_range(void)
 	CHECK(cJSON_IsNull(field(c, "range")));
 	CHECK(cJSON_IsNull(field(c, "next")));
 	CHECK(number(c, "nsecs") == 1234567);
+	/* A kernel before split tracking: every region, how many unknown. */
+	CHECK_INT(boolean(c, "full_scan"), 1);
+	CHECK(cJSON_IsNull(field(c, "regions_scanned")));
 	cJSON_Delete(root);
 	free(text);
 }
@@ -552,6 +628,8 @@ static void test_table_collapse_shows_folds_skips_and_how_to_continue(void)
 				     &budget_result);
 
 	CHECK_CONTAINS(text, "Collapse of 0x40000000-0x240000000 (dry run: nothing was changed)\n");
+	CHECK_CONTAINS(text, "scan             every region (full scan)\n");
+	CHECK_CONTAINS(text, "regions scanned  2\n");
 	CHECK_CONTAINS(text, "tables scanned   64\n");
 	CHECK_CONTAINS(text, "tables freed     12\n");
 	CHECK_CONTAINS(text, "bytes freed      48.0 KiB (49152 bytes)\n");
@@ -563,6 +641,25 @@ static void test_table_collapse_shows_folds_skips_and_how_to_continue(void)
 	CHECK_CONTAINS(text, "alignment        6\n");
 	CHECK_CONTAINS(text, "budget           1\n");
 	CHECK_CONTAINS(text, "The budget ran out at 0x80000000.\n");
+	CHECK_CONTAINS(text, "continue with: collapsectl collapse --range 0x80000000-0x240000000 --budget 64 --dry-run --full\n");
+	free(text);
+}
+
+static void test_table_collapse_of_the_marked_regions(void)
+{
+	struct lc_collapse_req req = budget_req;
+	struct lc_collapse_result result = budget_result;
+	char *text = render_collapse(&print_table_ops, &budget_req,
+				     &marked_result);
+
+	CHECK_CONTAINS(text, "scan             the regions marked as split or changed\n");
+	CHECK_CONTAINS(text, "regions scanned  3\n");
+	free(text);
+
+	/* Continued as it was asked: without --full when not asked. */
+	req.full_scan = false;
+	result.full_scan = false;
+	text = render_collapse(&print_table_ops, &req, &result);
 	CHECK_CONTAINS(text, "continue with: collapsectl collapse --range 0x80000000-0x240000000 --budget 64 --dry-run\n");
 	free(text);
 }
@@ -576,6 +673,8 @@ static void test_table_finished_collapse_has_no_continue_line(void)
 	CHECK_CONTAINS(text, "Folds (leaves created)\n");
 	CHECK_CONTAINS(text, "pmd              200\n");
 	CHECK_CONTAINS(text, "time             1.2 ms\n");
+	CHECK_CONTAINS(text, "scan             every region (full scan)\n");
+	CHECK_CONTAINS(text, "regions scanned  n/a (the kernel has no split tracking)\n");
 	CHECK(!strstr(text, "continue with"));
 	CHECK(!strstr(text, "dry run"));
 	free(text);
@@ -632,6 +731,17 @@ static void test_json_collapse_event_is_one_line_with_every_key(void)
 	/* No addresses in events. */
 	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "range"));
 	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "next"));
+	/* A kernel before split tracking; the kernel never says full_scan. */
+	CHECK(cJSON_IsNull(field(root, "regions_scanned")));
+	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "full_scan"));
+	cJSON_Delete(root);
+	free(text);
+
+	ev.collapse = marked_result;
+	text = render_event(&print_json_ops, &ev);
+	root = cJSON_Parse(text);
+	check_one_line(text);
+	CHECK(number(root, "regions_scanned") == 3);
 	cJSON_Delete(root);
 	free(text);
 }
@@ -659,7 +769,7 @@ static void test_lost_line_from_the_counters_has_no_restoration(void)
 	cJSON *root;
 
 	check_one_line(text);
-	CHECK_STR(text, "03:04:05 now: leaves pud 1, cont_pmd 0, pmd 2, cont_pte 10, pte 500; since boot 15 splits, 13 folds, 8 tables freed\n");
+	CHECK_STR(text, "03:04:05 now: leaves pud 1, cont_pmd 0, pmd 2, cont_pte 10, pte 500; 3 regions marked; since boot 15 splits, 13 folds, 8 tables freed\n");
 	free(text);
 
 	text = render_lost(&print_json_ops, &counts_stats);
@@ -686,6 +796,12 @@ static void test_table_events_are_one_timestamped_line(void)
 	CHECK_STR(text, "03:04:05 collapse: 512 tables scanned, 200 freed (800.0 KiB) in 1.2 ms; folds pmd 200; skips attributes 9\n");
 	free(text);
 
+	ev.collapse = marked_result;
+	text = render_event(&print_table_ops, &ev);
+	check_one_line(text);
+	CHECK_STR(text, "03:04:05 collapse: 3 regions, 40 tables scanned, 20 freed (80.0 KiB) in 5.0 us; folds pmd 20; skips none\n");
+	free(text);
+
 	text = render_lost(&print_table_ops, &range_stats);
 	check_one_line(text);
 	CHECK_CONTAINS(text, "03:04:05 now: leaves pud 0, cont_pmd 0, pmd 2, cont_pte 10, pte 500; restoration 256.00; since boot 15 splits, 13 folds, 8 tables freed\n");
@@ -699,12 +815,13 @@ static const char daemon_doc[] =
 	"\"policy\":{\"quiet_period\":10,\"backoff_level\":1,"
 	"\"next_deadline\":0,\"cursor\":1073741824,\"steps\":2},"
 	"\"last_collapse\":{\"when\":0,\"interrupted\":false,\"steps\":4,"
-	"\"tables_scanned\":600,\"folds\":{\"pud\":0,\"pmd\":500},"
+	"\"regions_scanned\":5,\"tables_scanned\":600,\"folds\":{\"pud\":0,\"pmd\":500},"
 	"\"tables_freed\":1152921504606846977,\"bytes_freed\":2048000,"
 	"\"skips\":{\"pkey\":3,\"realm\":2,\"budget\":0},\"nsecs\":12345},"
-	"\"totals\":{\"uptime\":3700,\"collapses\":7,\"skips\":{\"low_gain\":2}},"
+	"\"totals\":{\"uptime\":3700,\"collapses\":7,\"regions_scanned\":40,"
+	"\"skips\":{\"low_gain\":2}},"
 	"\"kernel\":{\"caps\":null,\"stats\":{\"leaves\":{\"pmd\":1000},"
-	"\"ideal_leaves\":1000,\"restoration\":1.0}},"
+	"\"ideal_leaves\":1000,\"restoration\":1.0,\"marked_regions\":2}},"
 	"\"config\":{},\"last_error\":\"reload: bad\",\"events_lost\":2,"
 	"\"future_key\":[1,2]}";
 
@@ -757,6 +874,10 @@ static void test_table_daemon_shows_state_last_collapse_and_totals(void)
 	CHECK_CONTAINS(text, "  collapses        7\n");
 	CHECK_CONTAINS(text, "  not collapsed    low_gain 2\n");
 	CHECK_CONTAINS(text, "  restoration      1.00 (1.00 = fully restored)\n");
+	CHECK_CONTAINS(text, "Last collapse\n  when");
+	CHECK_CONTAINS(text, "  steps            4\n  regions scanned  5\n");
+	CHECK_CONTAINS(text, "  collapse steps   0\n  regions scanned  40\n");
+	CHECK_CONTAINS(text, "  marked regions   2\n");
 	free(text);
 }
 
@@ -771,21 +892,43 @@ static void test_table_daemon_without_an_ideal_says_so(void)
 
 	CHECK_CONTAINS(text, "  ideal leaves     n/a (no walk)\n");
 	CHECK_CONTAINS(text, "  restoration      n/a\n");
+	/* An older daemon sends no split tracking keys: no rows. */
+	CHECK(!strstr(text, "regions"));
+	free(text);
+}
+
+/* A daemon on a kernel before split tracking: null, and why. */
+static void test_table_daemon_without_split_tracking_says_so(void)
+{
+	static const char doc_text[] =
+		"{\"schema\":1,\"state\":\"idle\","
+		"\"last_collapse\":{\"steps\":1,\"regions_scanned\":null},"
+		"\"totals\":{\"regions_scanned\":null},"
+		"\"kernel\":{\"caps\":null,\"stats\":{\"leaves\":{\"pmd\":1},"
+		"\"marked_regions\":null}}}";
+	char *text = render_daemon_doc(&print_table_ops, doc_text);
+
+	CHECK_CONTAINS(text, "  steps            1\n  regions scanned  n/a (the kernel has no split tracking)\n");
+	CHECK_CONTAINS(text, "  collapse steps   0\n  regions scanned  n/a (the kernel has no split tracking)\n");
+	CHECK_CONTAINS(text, "  marked regions   n/a (the kernel has no split tracking)\n");
 	free(text);
 }
 
 static const struct tap_test tests[] = {
 	TAP_TEST(test_json_daemon_passes_the_document_through_exactly),
 	TAP_TEST(test_table_daemon_without_an_ideal_says_so),
+	TAP_TEST(test_table_daemon_without_split_tracking_says_so),
 	TAP_TEST(test_table_daemon_shows_state_last_collapse_and_totals),
 	TAP_TEST(test_json_caps_has_every_key),
 	TAP_TEST(test_json_caps_without_linear_range_omits_it),
+	TAP_TEST(test_json_caps_without_split_tracking_has_null_region_size),
 	TAP_TEST(test_json_stats_has_every_key),
 	TAP_TEST(test_json_writes_large_integers_exactly),
 	TAP_TEST(test_json_restoration_is_written_as_a_float),
 	TAP_TEST(test_json_whole_map_has_null_range),
 	TAP_TEST(test_json_restoration_without_ideal_is_null),
 	TAP_TEST(test_table_shows_caps_levels_and_ratio),
+	TAP_TEST(test_table_status_shows_split_tracking),
 	TAP_TEST(test_json_status_of_a_walk_says_walked),
 	TAP_TEST(test_json_status_from_the_counters_nulls_the_walks_figures),
 	TAP_TEST(test_json_counters_restoration_is_null_even_with_no_leaves),
@@ -796,6 +939,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_json_collapse_has_every_key),
 	TAP_TEST(test_json_finished_collapse_has_null_next_and_range),
 	TAP_TEST(test_table_collapse_shows_folds_skips_and_how_to_continue),
+	TAP_TEST(test_table_collapse_of_the_marked_regions),
 	TAP_TEST(test_table_finished_collapse_has_no_continue_line),
 	TAP_TEST(test_json_split_event_is_one_line_with_every_key),
 	TAP_TEST(test_json_collapse_event_is_one_line_with_every_key),

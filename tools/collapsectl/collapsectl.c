@@ -55,17 +55,20 @@ static const char *const usage_text =
 	"      splits, folds and freed tables since boot.  The ideal, the\n"
 	"      restoration and the invalid entries come from a walk of the\n"
 	"      map, which needs CAP_SYS_ADMIN: root walks (unless --counts);\n"
-	"      other users get the kernel's counters only.\n"
-	"  collapse [--range START-END] [--budget N] [--dry-run] [--json]\n"
+	"      other users get the kernel's counters only.  With split\n"
+	"      tracking: the region size and the regions marked as split or\n"
+	"      changed, which the next collapse visits.\n"
+	"  collapse [--range START-END] [--budget N] [--dry-run] [--full] [--json]\n"
 	"      Fold the linear map (or the tables mapping [START, END)) back\n"
 	"      into the largest leaves its attributes allow, and show what was\n"
-	"      folded, freed and skipped, and why.  Without --budget it runs to\n"
-	"      the end in steps of the kernel's default size (progress on a\n"
-	"      terminal; Ctrl-C stops between steps and prints the command\n"
-	"      that continues); with --budget it makes one step of at most N\n"
-	"      page-table pages and prints the command that continues.  Needs\n"
-	"      CAP_SYS_ADMIN (root) and a system with BBML3 whose linear map\n"
-	"      is block-capable.\n"
+	"      folded, freed and skipped, and why, and the regions visited:\n"
+	"      those the kernel marked as split or changed, or every one with\n"
+	"      --full.  Without --budget it runs to the end in steps of the\n"
+	"      kernel's default size (progress on a terminal; Ctrl-C stops\n"
+	"      between steps and prints the command that continues); with\n"
+	"      --budget it makes one step of at most N page-table pages and\n"
+	"      prints the command that continues.  Needs CAP_SYS_ADMIN (root)\n"
+	"      and a system with BBML3 whose linear map is block-capable.\n"
 	"  watch [--json] [--count N]\n"
 	"      Print one line per kernel event (leaves split, a collapse ran)\n"
 	"      as it arrives; if events were lost, a warning and a line with\n"
@@ -87,6 +90,9 @@ static const char *const usage_text =
 	"  -b, --budget N         collapse: page-table pages to scan, N >= 1\n"
 	"  -n, --dry-run          collapse: count what would be folded, change\n"
 	"                         nothing\n"
+	"      --full             collapse: visit every region, not only those\n"
+	"                         the kernel marked as split or changed (a\n"
+	"                         kernel before split tracking always does)\n"
 	"  -c, --count N          watch: exit after N events, N >= 1\n"
 	"  -s, --socket PATH      daemon: the status socket to read\n"
 	"  -j, --json             machine-readable JSON output (watch: one\n"
@@ -172,6 +178,7 @@ static int finish_output(void)
 /* Long options without a short form. */
 enum {
 	OPT_COUNTS = 256,
+	OPT_FULL,
 };
 
 static int cmd_status(int argc, char **argv)
@@ -292,6 +299,7 @@ static void on_stop_signal(int sig)
 static int collapse_progress(const struct lc_collapse_result *sum, void *arg)
 {
 	const struct lc_collapse_req *req = arg;
+	char regions[48] = "";
 	uint64_t folds = 0;
 	int i;
 
@@ -301,10 +309,13 @@ static int collapse_progress(const struct lc_collapse_result *sum, void *arg)
 		return 0;
 	for (i = 0; i < LC_LEVEL_NR; i++)
 		folds += sum->folds[i];
-	fprintf(stderr, "\rcollapsectl: %s%" PRIu64 " tables scanned, %" PRIu64
+	if (sum->has_regions_scanned)
+		snprintf(regions, sizeof(regions), "%" PRIu64 " regions, ",
+			 sum->regions_scanned);
+	fprintf(stderr, "\rcollapsectl: %s%s%" PRIu64 " tables scanned, %" PRIu64
 		" leaves folded, %" PRIu64 " tables freed; next 0x%" PRIx64 " (Ctrl-C stops)",
-		req->dry_run ? "dry run: " : "", sum->tables_scanned, folds,
-		sum->tables_freed, sum->next);
+		req->dry_run ? "dry run: " : "", regions, sum->tables_scanned,
+		folds, sum->tables_freed, sum->next);
 	return 0;
 }
 
@@ -332,9 +343,10 @@ static void collapse_failed(struct lc_ctx *ctx, int err,
 		fprintf(stderr,
 			"collapsectl: the steps before the failure scanned %" PRIu64
 			" tables and freed %" PRIu64 "; continue with: collapsectl collapse --range 0x%" PRIx64
-			"-0x%" PRIx64 "%s\n",
+			"-0x%" PRIx64 "%s%s\n",
 			done->tables_scanned, done->tables_freed, done->next,
-			done->end, req->dry_run ? " --dry-run" : "");
+			done->end, req->dry_run ? " --dry-run" : "",
+			req->full_scan ? " --full" : "");
 }
 
 static int cmd_collapse(int argc, char **argv)
@@ -343,6 +355,7 @@ static int cmd_collapse(int argc, char **argv)
 		{ "range",	required_argument,	NULL, 'r' },
 		{ "budget",	required_argument,	NULL, 'b' },
 		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ "full",	no_argument,		NULL, OPT_FULL },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ 0 }
@@ -370,6 +383,9 @@ static int cmd_collapse(int argc, char **argv)
 			break;
 		case 'n':
 			req.dry_run = true;
+			break;
+		case OPT_FULL:
+			req.full_scan = true;
 			break;
 		case 'j':
 			format = PRINT_JSON;

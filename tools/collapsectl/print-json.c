@@ -25,6 +25,16 @@ static void json_add_u64(cJSON *obj, const char *key, uint64_t val)
 	cJSON_AddRawToObject(obj, key, buf);
 }
 
+/* @val when @has, null otherwise (a figure the kernel did not send). */
+static void json_add_opt_u64(cJSON *obj, const char *key, bool has,
+			     uint64_t val)
+{
+	if (has)
+		json_add_u64(obj, key, val);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
 static void json_add_ratio(cJSON *obj, const char *key, double val)
 {
 	char buf[64];
@@ -102,6 +112,9 @@ static cJSON *json_caps(const struct lc_caps *caps)
 	else
 		cJSON_AddNullToObject(obj, "reason");
 	json_add_u64(obj, "ram_bytes", caps->ram_bytes);
+	/* null from a kernel without split tracking */
+	json_add_opt_u64(obj, "region_size", caps->region_size != 0,
+			 caps->region_size);
 	if (caps->has_linear_range) {
 		json_add_u64(obj, "linear_start", caps->linear_start);
 		json_add_u64(obj, "linear_end", caps->linear_end);
@@ -126,16 +139,14 @@ static cJSON *json_since_boot(const struct lc_stats *stats)
 static void json_add_walked_u64(cJSON *obj, const char *key, bool walked,
 				uint64_t val)
 {
-	if (walked)
-		json_add_u64(obj, key, val);
-	else
-		cJSON_AddNullToObject(obj, key);
+	json_add_opt_u64(obj, key, walked, val);
 }
 
 /*
  * The same keys whether walked or not: from the counters, "walked" is
  * false and the walk's figures (invalid, ideal_leaves, restoration) are
- * null.
+ * null.  marked_regions is null for a range and from a kernel without
+ * split tracking.
  */
 static cJSON *json_stats(const struct lc_stats *stats)
 {
@@ -154,6 +165,8 @@ static cJSON *json_stats(const struct lc_stats *stats)
 	json_add_walked_u64(obj, "ideal_leaves", stats->walked,
 			    stats->ideal_leaves);
 	json_add_u64(obj, "mapped_bytes", stats->mapped_bytes);
+	json_add_opt_u64(obj, "marked_regions", stats->has_marked_regions,
+			 stats->marked_regions);
 	/* Whole map, whatever the range: the counters events add up to. */
 	since = json_since_boot(stats);
 	if (since)
@@ -165,12 +178,14 @@ static cJSON *json_stats(const struct lc_stats *stats)
 
 /*
  * The counts of a collapse, shared by the "collapse" command and the
- * collapse event: tables_scanned, folds, tables_freed, bytes_freed, skips,
- * nsecs.
+ * collapse event: regions_scanned (null from a kernel without split
+ * tracking), tables_scanned, folds, tables_freed, bytes_freed, skips.
  */
 static void json_add_collapse_counts(cJSON *obj,
 				     const struct lc_collapse_result *result)
 {
+	json_add_opt_u64(obj, "regions_scanned", result->has_regions_scanned,
+			 result->regions_scanned);
 	json_add_u64(obj, "tables_scanned", result->tables_scanned);
 	json_add_levels(obj, "folds", result->folds);
 	json_add_u64(obj, "tables_freed", result->tables_freed);
@@ -185,6 +200,8 @@ static cJSON *json_collapse_result(const struct lc_collapse_result *result)
 	if (!obj)
 		return NULL;
 	cJSON_AddBoolToObject(obj, "dry_run", result->dry_run);
+	/* Every region visited (always, on a kernel without split tracking). */
+	cJSON_AddBoolToObject(obj, "full_scan", result->full_scan);
 	json_add_range(obj, "range", result->has_range, result->start,
 		       result->end);
 	json_add_collapse_counts(obj, result);

@@ -131,6 +131,8 @@ static void row_u64(FILE *out, const char *name, uint64_t value)
 
 /* What a reply from the counters shows instead of a walk's figures. */
 #define TABLE_NEEDS_WALK	"needs root (a walk: CAP_SYS_ADMIN)"
+/* What split tracking's figures read from a kernel without it. */
+#define TABLE_NO_SPLIT_TRACKING	"n/a (the kernel has no split tracking)"
 
 /* A figure only a walk finds: the value, or what it takes to get it. */
 static void row_walked_u64(FILE *out, const char *name, bool walked,
@@ -162,6 +164,12 @@ static void table_caps(FILE *out, const struct lc_caps *caps)
 	row(out, "KFENCE", yes_no(caps->kfence));
 	format_bytes(buf, sizeof(buf), caps->ram_bytes);
 	row(out, "RAM", buf);
+	if (caps->region_size) {
+		format_bytes(buf, sizeof(buf), caps->region_size);
+		row(out, "region size", buf);
+	} else {
+		row(out, "region size", TABLE_NO_SPLIT_TRACKING);
+	}
 	if (caps->has_linear_range) {
 		snprintf(buf, sizeof(buf), "0x%" PRIx64 "-0x%" PRIx64,
 			 caps->linear_start, caps->linear_end);
@@ -200,6 +208,13 @@ static void table_stats(FILE *out, const struct lc_stats *stats)
 	else
 		snprintf(buf, sizeof(buf), "n/a (no ideal leaf count)");
 	row(out, "restoration", buf);
+	/* What the next collapse visits: the kernel counts the whole map only. */
+	if (stats->has_marked_regions)
+		row_u64(out, "marked regions", stats->marked_regions);
+	else
+		row(out, "marked regions", stats->has_range ?
+		    "n/a (counted for the whole map only)" :
+		    TABLE_NO_SPLIT_TRACKING);
 }
 
 static void table_since_boot(FILE *out, const struct lc_stats *stats)
@@ -238,6 +253,13 @@ static int table_collapse(FILE *out, const struct lc_collapse_req *req,
 	else
 		fprintf(out, "Collapse of the whole linear map%s\n",
 			result->dry_run ? " (dry run: nothing was changed)" : "");
+	/* A kernel before split tracking visits every region (full_scan). */
+	row(out, "scan", result->full_scan ? "every region (full scan)" :
+		      "the regions marked as split or changed");
+	if (result->has_regions_scanned)
+		row_u64(out, "regions scanned", result->regions_scanned);
+	else
+		row(out, "regions scanned", TABLE_NO_SPLIT_TRACKING);
 	row_u64(out, "tables scanned", result->tables_scanned);
 	row_u64(out, "tables freed", result->tables_freed);
 	format_bytes(buf, sizeof(buf), result->bytes_freed);
@@ -263,16 +285,17 @@ static int table_collapse(FILE *out, const struct lc_collapse_req *req,
 	if (result->has_range)
 		fprintf(out,
 			"continue with: collapsectl collapse --range 0x%" PRIx64
-			"-0x%" PRIx64 " --budget %" PRIu64 "%s\n",
+			"-0x%" PRIx64 " --budget %" PRIu64 "%s%s\n",
 			result->next, result->end, req->budget,
-			req->dry_run ? " --dry-run" : "");
+			req->dry_run ? " --dry-run" : "",
+			req->full_scan ? " --full" : "");
 	return 0;
 }
 
 static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 {
 	const struct lc_collapse_result *c = &ev->collapse;
-	char levels[256], skips[256], bytes[96], nsecs[32];
+	char levels[256], skips[256], bytes[96], nsecs[32], regions[40];
 
 	print_time(out, when);
 	switch (ev->type) {
@@ -286,11 +309,15 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 		format_skips(skips, sizeof(skips), c->skips);
 		format_size(bytes, sizeof(bytes), c->bytes_freed, false);
 		format_nsecs(nsecs, sizeof(nsecs), c->nsecs);
+		regions[0] = '\0';
+		if (c->has_regions_scanned)
+			snprintf(regions, sizeof(regions), "%" PRIu64 " regions, ",
+				 c->regions_scanned);
 		fprintf(out,
-			"collapse: %" PRIu64 " tables scanned, %" PRIu64
+			"collapse: %s%" PRIu64 " tables scanned, %" PRIu64
 			" freed (%s) in %s; folds %s; skips %s\n",
-			c->tables_scanned, c->tables_freed, bytes, nsecs,
-			levels, skips);
+			regions, c->tables_scanned, c->tables_freed, bytes,
+			nsecs, levels, skips);
 		break;
 	default:
 		fprintf(out, "event %d\n", (int)ev->type);
@@ -304,7 +331,7 @@ static int table_lost(FILE *out, const struct lc_stats *stats, time_t when)
 {
 	double restoration = lc_stats_restoration(stats);
 	uint64_t splits = 0, folds = 0;
-	char levels[256], ratio[48];
+	char levels[256], ratio[48], marked[48];
 	int level;
 
 	for (level = 0; level < LC_LEVEL_NR; level++) {
@@ -317,11 +344,15 @@ static int table_lost(FILE *out, const struct lc_stats *stats, time_t when)
 		snprintf(ratio, sizeof(ratio), "; restoration %.2f", restoration);
 	else if (stats->walked)
 		snprintf(ratio, sizeof(ratio), "; restoration n/a");
+	marked[0] = '\0';
+	if (stats->has_marked_regions)
+		snprintf(marked, sizeof(marked), "; %" PRIu64 " regions marked",
+			 stats->marked_regions);
 	print_time(out, when);
 	fprintf(out,
-		"now: leaves %s%s; since boot %" PRIu64
+		"now: leaves %s%s%s; since boot %" PRIu64
 		" splits, %" PRIu64 " folds, %" PRIu64 " tables freed\n",
-		levels, ratio, splits, folds, stats->tables_freed);
+		levels, ratio, marked, splits, folds, stats->tables_freed);
 	return 0;
 }
 
@@ -368,6 +399,21 @@ static void row_ju64(FILE *out, const char *name, const cJSON *obj,
 		     const char *key)
 {
 	row_u64(out, name, ju64(obj, key));
+}
+
+/*
+ * A count the daemon may not know (null: @absent says why); no row when a
+ * daemon older than the key does not send it.
+ */
+static void row_jopt_u64(FILE *out, const char *name, const cJSON *obj,
+			 const char *key, const char *absent)
+{
+	const cJSON *item = jget(obj, key);
+
+	if (cJSON_IsNumber(item))
+		row_u64(out, name, clamp_u64(item->valuedouble));
+	else if (cJSON_IsNull(item))
+		row(out, name, absent);
 }
 
 /* {"pud": 1, ...} as "pud 1, ..."; only non-zero ones with @nonzero_only. */
@@ -481,6 +527,8 @@ static void table_daemon_last(FILE *out, const cJSON *doc)
 	}
 	row(out, "interrupted", yes_no(cJSON_IsTrue(jget(last, "interrupted"))));
 	row_ju64(out, "steps", last, "steps");
+	row_jopt_u64(out, "regions scanned", last, "regions_scanned",
+		     TABLE_NO_SPLIT_TRACKING);
 	row_ju64(out, "tables scanned", last, "tables_scanned");
 	row_ju64(out, "tables freed", last, "tables_freed");
 	format_bytes(buf, sizeof(buf), ju64(last, "bytes_freed"));
@@ -501,6 +549,8 @@ static void table_daemon_totals(FILE *out, const cJSON *doc)
 	row_ju64(out, "splits", totals, "splits");
 	row_ju64(out, "collapses", totals, "collapses");
 	row_ju64(out, "collapse steps", totals, "collapse_steps");
+	row_jopt_u64(out, "regions scanned", totals, "regions_scanned",
+		     TABLE_NO_SPLIT_TRACKING);
 	row_ju64(out, "tables freed", totals, "tables_freed");
 	format_bytes(buf, sizeof(buf), ju64(totals, "bytes_freed"));
 	row(out, "bytes freed", buf);
@@ -536,6 +586,8 @@ static void table_daemon_kernel(FILE *out, const cJSON *doc)
 	else
 		snprintf(buf, sizeof(buf), "n/a");
 	row(out, "restoration", buf);
+	row_jopt_u64(out, "marked regions", stats, "marked_regions",
+		     TABLE_NO_SPLIT_TRACKING);
 }
 
 static int table_daemon(FILE *out, const char *text, const cJSON *doc)
