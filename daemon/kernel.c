@@ -177,7 +177,7 @@ void kernel_get_stats(struct kernel *k, struct policy *p, uint64_t now)
 static void kernel_log_collapse(const struct policy *p)
 {
 	const struct lc_collapse_result *r = &p->last;
-	struct log_field f[11];
+	struct log_field f[12];
 	uint64_t folds = 0;
 	int i, n = 0;
 
@@ -194,6 +194,10 @@ static void kernel_log_collapse(const struct policy *p)
 	log_field_u64(&f[n++], "LINMAP_BYTES_FREED", r->bytes_freed);
 	log_field_u64(&f[n++], "LINMAP_NSECS", r->nsecs);
 	log_field_u64(&f[n++], "LINMAP_INTERRUPTED", p->last_interrupted);
+	/* Split tracking: a kernel without it does not count regions. */
+	if (r->has_regions_scanned)
+		log_field_u64(&f[n++], "LINMAP_REGIONS_SCANNED",
+			      r->regions_scanned);
 	log_event(LOG_ID_COLLAPSE_DONE, SD_INFO, f, n,
 		 "collapse done in %u steps: %" PRIu64 " tables scanned, %" PRIu64
 		 " leaves created (pud %" PRIu64 ", cont_pmd %" PRIu64 ", pmd %" PRIu64

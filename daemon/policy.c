@@ -286,6 +286,7 @@ void policy_on_step(struct policy *p, uint64_t now,
 	p->tables_freed += step->tables_freed;
 	p->bytes_freed += step->bytes_freed;
 	p->nsecs += step->nsecs;
+	p->regions_scanned += step->regions_scanned;
 
 	if (p->state != POLICY_COLLAPSING) {
 		policy_rearm(p, now);

@@ -108,6 +108,8 @@ struct policy {
 	uint64_t collapses, collapse_steps;
 	uint64_t folds[LC_LEVEL_NR];
 	uint64_t tables_freed, bytes_freed, nsecs;
+	/* Split tracking: regions the steps visited (0 from a kernel without). */
+	uint64_t regions_scanned;
 	uint64_t kernel_skips[LC_SKIP_NR];
 	uint64_t skips[POLICY_SKIP_NR];
 	uint64_t pingpongs, resyncs, errors;

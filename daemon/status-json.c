@@ -30,6 +30,22 @@ static void add_seconds(cJSON *obj, const char *key, uint64_t ns)
 	cJSON_AddNumberToObject(obj, key, (double)ns / NSEC_PER_SEC);
 }
 
+/* @val when @has, null otherwise (what the kernel did not say). */
+static void add_u64_or_null(cJSON *obj, const char *key, bool has,
+			    uint64_t val)
+{
+	if (has)
+		add_u64(obj, key, val);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+/* The kernel has split tracking: it reported a region size. */
+static bool split_tracking(const struct status_view *v)
+{
+	return v->caps && v->caps->region_size;
+}
+
 static void add_string_or_null(cJSON *obj, const char *key, const char *s)
 {
 	if (s && *s)
@@ -141,6 +157,9 @@ static void add_policy(cJSON *root, const struct status_view *v)
 
 static void add_result(cJSON *obj, const struct lc_collapse_result *r)
 {
+	/* null from a kernel without split tracking */
+	add_u64_or_null(obj, "regions_scanned", r->has_regions_scanned,
+			r->regions_scanned);
 	add_u64(obj, "tables_scanned", r->tables_scanned);
 	add_levels(obj, "folds", r->folds);
 	add_u64(obj, "tables_freed", r->tables_freed);
@@ -180,6 +199,9 @@ static void add_totals(cJSON *root, const struct status_view *v)
 	add_u64(obj, "splits", p->splits_seen);
 	add_u64(obj, "collapses", p->collapses);
 	add_u64(obj, "collapse_steps", p->collapse_steps);
+	/* Counted where the kernel reports it (split tracking), else null. */
+	add_u64_or_null(obj, "regions_scanned", split_tracking(v),
+			p->regions_scanned);
 	add_levels(obj, "folds", p->folds);
 	add_u64(obj, "tables_freed", p->tables_freed);
 	add_u64(obj, "bytes_freed", p->bytes_freed);
@@ -216,6 +238,8 @@ static void add_caps(cJSON *kernel, const struct lc_caps *caps)
 	cJSON_AddBoolToObject(obj, "poe", caps->poe);
 	cJSON_AddBoolToObject(obj, "kfence", caps->kfence);
 	add_u64(obj, "ram_bytes", caps->ram_bytes);
+	add_u64_or_null(obj, "region_size", caps->region_size != 0,
+			caps->region_size);
 }
 
 static void add_stats(cJSON *kernel, const struct lc_stats *stats)
@@ -252,6 +276,9 @@ static void add_stats(cJSON *kernel, const struct lc_stats *stats)
 		cJSON_AddNullToObject(obj, "invalid");
 	add_u64(obj, "table_pages", stats->table_pages);
 	add_u64(obj, "mapped_bytes", stats->mapped_bytes);
+	/* What the next collapse visits; null without split tracking. */
+	add_u64_or_null(obj, "marked_regions", stats->has_marked_regions,
+			stats->marked_regions);
 	add_levels(obj, "splits", stats->splits);
 	add_levels(obj, "folds", stats->folds);
 	add_u64(obj, "tables_freed", stats->tables_freed);

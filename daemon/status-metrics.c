@@ -57,6 +57,11 @@ static void daemon_families(struct metrics *m, const struct status_view *v)
 	counter(m, "collapsed_collapses", "Collapses finished.", p->collapses);
 	counter(m, "collapsed_collapse_steps", "Collapse requests sent.",
 		p->collapse_steps);
+	/* Split tracking: left out for a kernel that does not count regions. */
+	if (v->caps && v->caps->region_size)
+		counter(m, "collapsed_regions_scanned",
+			"Regions of the linear map collapsed's collapses visited.",
+			p->regions_scanned);
 	metrics_family(m, "collapsed_folds", METRICS_COUNTER, NULL,
 		       "Leaves collapsed's collapses created, per level.");
 	for (i = 0; i < LC_LEVEL_NR; i++)

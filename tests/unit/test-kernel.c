@@ -37,6 +37,15 @@ struct fake_linmap {
 	int opens;			/* request sockets opened */
 	bool ranged[16];
 	uint64_t starts[16], ends[16], budgets[16];
+	/*
+	 * Split tracking: 1G regions in get-caps, @marked in get-stats, one
+	 * region per collapse step (four with FULL_SCAN); or a kernel before
+	 * it, which refuses FULL_SCAN (counted in @refused).
+	 */
+	bool predates_split_tracking;
+	uint64_t marked;
+	bool full_scans[16];
+	int refused;
 };
 
 static struct fake_linmap fake;
@@ -57,6 +66,9 @@ static void answer_caps(const struct nlmsghdr *req)
 			       "CPUs lack BBML3: the linear map is mapped with pages");
 	fk_put_u64_64bit(msg, LINMAP_A_CAPS_RAM_BYTES, 1ULL << 32,
 			 LINMAP_A_CAPS_PAD);
+	if (!fake.predates_split_tracking)
+		fk_put_u64_64bit(msg, LINMAP_A_CAPS_REGION_SIZE, 1ULL << 30,
+				 LINMAP_A_CAPS_PAD);
 	fk_queue(msg, false);
 }
 
@@ -71,6 +83,8 @@ static void answer_stats(const struct nlmsghdr *req)
 	m->ideal = fake.ideal;
 	memset(m->splits, 0, sizeof(m->splits));
 	m->splits[LC_LEVEL_PMD] = fake.splits;
+	m->predates_split_tracking = fake.predates_split_tracking;
+	m->marked_regions = fake.marked;
 	fk_answer_stats(req, m, false);
 }
 
@@ -89,6 +103,11 @@ static void answer_collapse(const struct nlmsghdr *req)
 	if (fake.collapse_error) {
 		fk_queue(fk_error_new(req, fake.collapse_error, true,
 				      fake.collapse_extack), false);
+		return;
+	}
+	fake.full_scans[n] = fk_collapse_full_scan(req);
+	if (fk_collapse_refuse_full_scan(req, fake.predates_split_tracking)) {
+		fake.refused++;
 		return;
 	}
 	fake.ranged[n] = tb[LINMAP_A_COLLAPSE_START] != NULL;
@@ -110,6 +129,8 @@ static void answer_collapse(const struct nlmsghdr *req)
 	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_START, start, pad);
 	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_END, end, pad);
 	fk_put_collapse_counts(msg, scanned, next, LINMAP_SKIP_REASON_PKEY, 1);
+	fk_put_collapse_regions(msg, fake.predates_split_tracking,
+				fake.full_scans[n], fake.full_scans[n] ? 4 : 1);
 	fk_queue(msg, false);
 }
 
@@ -294,6 +315,71 @@ static void test_collapse_steps_send_budget_and_kernel_cursor(void)
 	kernel_close(&k);
 }
 
+/*
+ * Split tracking: the daemon's requests visit the marked regions only (no
+ * FULL_SCAN); it adds up the regions its steps visited and keeps the
+ * region size and the marked regions the kernel reports.  On a kernel
+ * before it nothing is refused and the regions are unknown.
+ */
+static void test_collapses_visit_the_marked_regions_and_count_them(void)
+{
+	struct kernel k;
+	struct policy p;
+	int steps = 0, i;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.leaves = 9000;
+	fake.ideal = 1000;
+	fake.splits = 5;
+	fake.marked = 3;
+	fake.map_end = MAP_START + 10 * TABLE_SPAN;
+	cfg.budget = 4;
+	start(&k, &p, &fake_openers);
+	CHECK_U64(k.caps.region_size, 1ULL << 30);
+	CHECK_INT(run_tick(&k, &p, SEC(1)), POLICY_ACT_GET_STATS);
+	CHECK(k.stats.has_marked_regions);
+	CHECK_U64(k.stats.marked_regions, 3);
+	CHECK_INT(run_tick(&k, &p, SEC(6)), POLICY_ACT_GET_STATS);
+	while (p.state == POLICY_COLLAPSING && steps++ < 10)
+		CHECK_INT(run_tick(&k, &p, SEC(6)), POLICY_ACT_COLLAPSE);
+	CHECK_INT(fake.collapses, 3);
+	for (i = 0; i < 3; i++)
+		CHECK(!fake.full_scans[i]);
+	CHECK_U64(p.regions_scanned, 3);
+	CHECK(p.last.has_regions_scanned);
+	CHECK_U64(p.last.regions_scanned, 3);
+	CHECK(!p.last.full_scan);
+	fake.marked = 0;
+	CHECK_INT(run_tick(&k, &p, SEC(7)), POLICY_ACT_GET_STATS);
+	CHECK(k.stats.has_marked_regions);
+	CHECK_U64(k.stats.marked_regions, 0);
+	kernel_close(&k);
+
+	memset(&fake, 0, sizeof(fake));
+	fake.predates_split_tracking = true;
+	fake.leaves = 9000;
+	fake.ideal = 1000;
+	fake.splits = 5;
+	fake.map_end = MAP_START + 10 * TABLE_SPAN;
+	start(&k, &p, &fake_openers);
+	CHECK_U64(k.caps.region_size, 0);
+	run_tick(&k, &p, SEC(1));
+	CHECK(!k.stats.has_marked_regions);
+	run_tick(&k, &p, SEC(6));
+	steps = 0;
+	while (p.state == POLICY_COLLAPSING && steps++ < 10)
+		CHECK_INT(run_tick(&k, &p, SEC(6)), POLICY_ACT_COLLAPSE);
+	CHECK_INT(fake.collapses, 3);
+	CHECK_INT(fake.refused, 0);
+	CHECK_U64(p.collapses, 1);
+	CHECK_U64(p.regions_scanned, 0);
+	CHECK(!p.last.has_regions_scanned);
+	CHECK(p.last.full_scan);	/* such a kernel visits every region */
+	CHECK_STR(k.last_error, "");
+	cfg.budget = 64;
+	kernel_close(&k);
+}
+
 static void test_refused_collapse_degrades_with_extack(void)
 {
 	struct kernel k;
@@ -446,6 +532,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_kernel_without_family_is_degraded_with_reason),
 	TAP_TEST(test_system_without_bbml3_is_degraded_with_kernel_reason),
 	TAP_TEST(test_collapse_steps_send_budget_and_kernel_cursor),
+	TAP_TEST(test_collapses_visit_the_marked_regions_and_count_them),
 	TAP_TEST(test_refused_collapse_degrades_with_extack),
 	TAP_TEST(test_split_and_lost_events_reach_the_policy),
 	TAP_TEST(test_request_without_ack_reopens_the_socket),

@@ -78,18 +78,21 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	r.bytes_freed = 500 * 4096;
 	r.skips[LC_SKIP_PKEY] = 3;
 	r.nsecs = 1500000000;
+	r.regions_scanned = 5;
+	r.has_regions_scanned = true;
 	policy_on_step(p, SEC(100), &r);
 	policy_tick(p, SEC(100));
 }
 
-static char *daemon_text(enum metrics_dialect d, const struct policy *p,
-			 const struct lc_stats *s, uint64_t now)
+static char *daemon_text_of(enum metrics_dialect d, const struct lc_caps *c,
+			    const struct policy *p, const struct lc_stats *s,
+			    uint64_t now)
 {
 	struct status_view view = {
 		.version = "9.8.7",
 		.policy = p,
 		.config = &cfg,
-		.caps = &caps,
+		.caps = c,
 		.stats = s,
 		.now = now,
 		.now_real = 1700000000.0 + (double)now / 1e9,
@@ -97,6 +100,12 @@ static char *daemon_text(enum metrics_dialect d, const struct policy *p,
 	};
 
 	return status_metrics(&view, d);
+}
+
+static char *daemon_text(enum metrics_dialect d, const struct policy *p,
+			 const struct lc_stats *s, uint64_t now)
+{
+	return daemon_text_of(d, &caps, p, s, now);
 }
 
 static char *kernel_text_of(enum metrics_dialect d, const struct lc_caps *c,
@@ -290,12 +299,36 @@ static void test_daemon_state_and_totals(void)
 	CHECK_CONTAINS(t, "collapsed_collapse_seconds_total 1.5\n");
 	CHECK_CONTAINS(t, "collapsed_last_collapse_timestamp_seconds 1700000100\n");
 	CHECK_CONTAINS(t, "collapsed_last_collapse_duration_seconds 1.5\n");
+	CHECK_CONTAINS(t, "# TYPE collapsed_regions_scanned_total counter\n");
+	CHECK_CONTAINS(t, "collapsed_regions_scanned_total 5\n");
+	CHECK_CONTAINS(t, "linmap_marked_regions 2\n");
 	CHECK_CONTAINS(t, "linmap_leaves{level=\"pte\"} 9000\n");
 	/* Later, with nothing new: the same text, so nothing to rewrite. */
 	again = daemon_text(METRICS_PROMETHEUS, &p, &s, SEC(400));
 	CHECK_STR(again, t);
 	free(t);
 	free(again);
+}
+
+/* A kernel before split tracking counts no regions: no family, not 0. */
+static void test_daemon_without_split_tracking_leaves_regions_out(void)
+{
+	struct lc_caps old_caps = caps;
+	struct lc_stats s;
+	struct policy p;
+	char *t;
+
+	collapsed_once(&p, &s);
+	old_caps.region_size = 0;
+	s.has_marked_regions = false;
+	t = daemon_text_of(METRICS_PROMETHEUS, &old_caps, &p, &s, SEC(160));
+	CHECK(!strstr(t, "regions"));
+	CHECK(!strstr(t, "linmap_region_bytes"));
+	CHECK_CONTAINS(t, "collapsed_collapses_total 1\n");
+	free(t);
+	t = daemon_text_of(METRICS_OPENMETRICS, NULL, &p, NULL, SEC(160));
+	CHECK(!strstr(t, "regions"));
+	free(t);
 }
 
 static void test_textfile_is_replaced_atomically_and_readable(void)
@@ -387,6 +420,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_leaf_sizes_per_granule),
 	TAP_TEST(test_label_values_are_escaped),
 	TAP_TEST(test_daemon_state_and_totals),
+	TAP_TEST(test_daemon_without_split_tracking_leaves_regions_out),
 	TAP_TEST(test_textfile_is_replaced_atomically_and_readable),
 };
 

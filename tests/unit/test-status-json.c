@@ -19,7 +19,11 @@ static struct collapsed_config cfg;
 static struct lc_caps caps = {
 	.granule = 4096, .bbml3 = true, .block_capable = true,
 	.rodata_full = true, .kfence = true, .ram_bytes = 4ULL << 30,
+	.region_size = 1ULL << 30,	/* split tracking, 4K pages */
 };
+
+/* collapsed_once() on a kernel before split tracking. */
+static bool old_kernel;
 
 /* A policy that collapsed once (at 100s) and is idle again. */
 static void collapsed_once(struct policy *p, struct lc_stats *stats)
@@ -30,6 +34,8 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	stats->leaves[LC_LEVEL_PTE] = 9000;
 	stats->ideal_leaves = 1000;
 	stats->walked = true;	/* the daemon walks */
+	stats->has_marked_regions = !old_kernel;
+	stats->marked_regions = old_kernel ? 0 : 2;
 	policy_init(p, &cfg, SEC(1));
 	policy_tick(p, SEC(1));
 	policy_on_probe_ok(p, SEC(1));
@@ -48,6 +54,9 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	r.skips[LC_SKIP_PKEY] = 3;
 	r.skips[LC_SKIP_REALM] = 2;
 	r.nsecs = 12345;
+	r.has_regions_scanned = !old_kernel;
+	r.regions_scanned = old_kernel ? 0 : 5;
+	r.full_scan = old_kernel;
 	policy_on_step(p, SEC(100), &r);
 	stats->leaves[LC_LEVEL_PTE] = 0;
 	stats->leaves[LC_LEVEL_PMD] = 1000;
@@ -198,6 +207,48 @@ static void test_policy_and_collapse_values_are_reported(void)
 	free(text);
 }
 
+/* Split tracking: the regions collapsed, the region size, the marked. */
+static void test_split_tracking_is_reported(void)
+{
+	struct lc_caps old_caps = caps;
+	struct lc_stats stats;
+	struct policy p;
+	char *text;
+	cJSON *doc, *kern;
+
+	collapsed_once(&p, &stats);
+	doc = document(&p, &caps, &stats, NULL, &text);
+	CHECK_INT(get(get(doc, "last_collapse"), "regions_scanned")->valueint, 5);
+	CHECK_INT(get(get(doc, "totals"), "regions_scanned")->valueint, 5);
+	kern = get(doc, "kernel");
+	CHECK(cJSON_GetNumberValue(get(get(kern, "caps"), "region_size")) ==
+	      1073741824.0);
+	CHECK_INT(get(get(kern, "stats"), "marked_regions")->valueint, 2);
+	cJSON_Delete(doc);
+	free(text);
+
+	/* A kernel before split tracking: the same keys, null. */
+	old_kernel = true;
+	collapsed_once(&p, &stats);
+	old_kernel = false;
+	old_caps.region_size = 0;
+	doc = document(&p, &old_caps, &stats, NULL, &text);
+	CHECK(cJSON_IsNull(get(get(doc, "last_collapse"), "regions_scanned")));
+	CHECK(cJSON_IsNull(get(get(doc, "totals"), "regions_scanned")));
+	kern = get(doc, "kernel");
+	CHECK(cJSON_IsNull(get(get(kern, "caps"), "region_size")));
+	CHECK(cJSON_IsNull(get(get(kern, "stats"), "marked_regions")));
+	cJSON_Delete(doc);
+	free(text);
+
+	/* Nothing known of the kernel (degraded from the start): null too. */
+	collapsed_once(&p, &stats);
+	doc = document(&p, NULL, NULL, NULL, &text);
+	CHECK(cJSON_IsNull(get(get(doc, "totals"), "regions_scanned")));
+	cJSON_Delete(doc);
+	free(text);
+}
+
 /* Were the daemon's look not a walk, its figures are null, not 0. */
 static void test_stats_not_walked_have_null_ideal(void)
 {
@@ -317,6 +368,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_document_has_schema_and_version),
 	TAP_TEST(test_every_top_level_key_has_its_type),
 	TAP_TEST(test_policy_and_collapse_values_are_reported),
+	TAP_TEST(test_split_tracking_is_reported),
 	TAP_TEST(test_stats_not_walked_have_null_ideal),
 	TAP_TEST(test_degraded_document_says_why),
 	TAP_TEST(test_collapsing_document_shows_the_cursor),
