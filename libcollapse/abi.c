@@ -51,6 +51,16 @@ _Static_assert(offsetof(struct lc_collapse_result, regions_scanned) >=
 	       "lc_collapse_result's split tracking inside the first version");
 _Static_assert(sizeof(struct lc_event) >= LC_EVENT_SIZE_VER2, "lc_event shrank");
 
+/* The longest lock hold: beyond the end of the split-tracking version. */
+_Static_assert(sizeof(struct lc_collapse_result) >= LC_COLLAPSE_RESULT_SIZE_VER3,
+	       "lc_collapse_result shrank");
+_Static_assert(offsetof(struct lc_collapse_result, longest_hold_nsecs) >=
+	       LC_COLLAPSE_RESULT_SIZE_VER2 &&
+	       offsetof(struct lc_collapse_result, has_longest_hold) >=
+	       LC_COLLAPSE_RESULT_SIZE_VER2,
+	       "lc_collapse_result.longest_hold_nsecs inside the second version");
+_Static_assert(sizeof(struct lc_event) >= LC_EVENT_SIZE_VER3, "lc_event shrank");
+
 int lc_abi_check_size(struct lc_ctx *ctx, const char *op, const char *what,
 		      size_t size, size_t min)
 {

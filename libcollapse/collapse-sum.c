@@ -2,10 +2,11 @@
 /*
  * The running total of a collapse made in budgeted steps: the first step's
  * range and mode (dry run, full scan), the counters added up (the regions
- * scanned known only if every step said), and only the latest step's
- * budget skips and cursor (the earlier stops were resumed).  Not exported: the
- * library's lc_collapse_all() uses it, and collapsed, which steps a
- * collapse itself, compiles this file in.
+ * scanned known only if every step said), the longest lock hold of any
+ * step (a maximum, not a sum; known only if every step said), and only the
+ * latest step's budget skips and cursor (the earlier stops were resumed).
+ * Not exported: the library's lc_collapse_all() uses it, and collapsed,
+ * which steps a collapse itself, compiles this file in.
  */
 
 #include <stdbool.h>
@@ -26,8 +27,15 @@ void lc_collapse_result_add(struct lc_collapse_result *sum,
 		sum->dry_run = step->dry_run;
 		sum->full_scan = step->full_scan;
 		sum->has_regions_scanned = step->has_regions_scanned;
-	} else if (!step->has_regions_scanned) {
-		sum->has_regions_scanned = false;
+		sum->has_longest_hold = step->has_longest_hold;
+		sum->longest_hold_nsecs = step->longest_hold_nsecs;
+	} else {
+		if (!step->has_regions_scanned)
+			sum->has_regions_scanned = false;
+		if (!step->has_longest_hold)
+			sum->has_longest_hold = false;
+		if (step->longest_hold_nsecs > sum->longest_hold_nsecs)
+			sum->longest_hold_nsecs = step->longest_hold_nsecs;
 	}
 	sum->regions_scanned += step->regions_scanned;
 	sum->tables_scanned += step->tables_scanned;

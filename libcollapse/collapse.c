@@ -23,6 +23,11 @@
  * refused with EINVAL is asked once more without it (a refused range is
  * refused again, and that answer stands), and a reply without
  * REGIONS_SCANNED is reported as a full scan, which it was.
+ *
+ * The same kernels say, in the reply and the event, the longest time the
+ * collapse held pgtable_split_lock for one region (LONGEST_HOLD_NSECS);
+ * optional, as a kernel before split tracking does not send it.  A sum
+ * of steps takes the longest of them, not their total.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -48,6 +53,7 @@ static const char *const lc_collapse_attr_names[LINMAP_A_COLLAPSE_MAX + 1] = {
 	[LINMAP_A_COLLAPSE_NSECS]		= "nsecs",
 	[LINMAP_A_COLLAPSE_FULL_SCAN]		= "full-scan",
 	[LINMAP_A_COLLAPSE_REGIONS_SCANNED]	= "regions-scanned",
+	[LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS]	= "longest-hold-nsecs",
 };
 
 static const char *const lc_skip_names[LC_SKIP_NR] = {
@@ -139,6 +145,12 @@ int lc_collapse_result_parse(struct nl_msg *msg, const struct lc_op *op,
 	if (r.has_regions_scanned)
 		r.regions_scanned = lc_attrs_uint(&attrs,
 						  LINMAP_A_COLLAPSE_REGIONS_SCANNED);
+	/* The longest lock hold: reply and event, from the same kernels. */
+	r.has_longest_hold = lc_attrs_has(&attrs,
+					  LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS);
+	if (r.has_longest_hold)
+		r.longest_hold_nsecs = lc_attrs_uint(&attrs,
+						     LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS);
 	if (attrs.err)
 		return attrs.err;
 

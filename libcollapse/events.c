@@ -7,8 +7,9 @@
  *                 most): the splits since boot per level, and how many
  *                 since the previous split event
  *   collapse-ntf  a collapse ran (not a dry run): its counts, no addresses
- *                 (with split tracking, the regions it visited too, but
- *                 not whether that was a full scan)
+ *                 (with split tracking, the regions it visited and its
+ *                 longest lock hold too, but not whether that was a full
+ *                 scan)
  *
  * The socket is nonblocking so that the caller's poll loop owns it, and has
  * no sequence checks (notifications carry sequence 0).  When the listener

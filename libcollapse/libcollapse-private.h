@@ -93,6 +93,9 @@ int lc_genl_open(const char *what, struct nl_sock **sock, int *family);
 #define LC_COLLAPSE_REQ_SIZE_VER2	48	/* + full_scan */
 #define LC_COLLAPSE_RESULT_SIZE_VER2	192	/* + regions_scanned, has_, full_scan */
 #define LC_EVENT_SIZE_VER2		200	/* its collapse result grew */
+/* The collapse's longest lock hold (no new function either): */
+#define LC_COLLAPSE_RESULT_SIZE_VER3	208	/* + longest_hold_nsecs, has_ */
+#define LC_EVENT_SIZE_VER3		216	/* its collapse result grew */
 
 /*
  * Check @size of structure @what (e.g. "struct lc_caps") for @op against

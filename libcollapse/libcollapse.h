@@ -285,6 +285,17 @@ struct lc_collapse_result {
 	uint64_t regions_scanned;
 	bool has_regions_scanned;
 	bool full_scan;
+	/*
+	 * The longest time, in nanoseconds, the collapse held the kernel's
+	 * pgtable_split_lock for one region (at most what a split or a
+	 * permission change waited for the collapse), valid when
+	 * has_longest_hold (false from a kernel before split tracking, which
+	 * does not report it).  In replies and collapse events alike.  A
+	 * program built against older headers passes a smaller size and
+	 * never sees these.
+	 */
+	uint64_t longest_hold_nsecs;
+	bool has_longest_hold;
 };
 
 /*
@@ -329,10 +340,13 @@ int lc_collapse(struct lc_ctx *ctx, const struct lc_collapse_req *req,
  * so the kernel's locks are dropped between steps).  *result is the sum of
  * the steps: the range, dry_run and full_scan of the first, counters added
  * up (regions_scanned too, with has_regions_scanned when every step had
- * it), nsecs the kernel's total; skips[LC_SKIP_BUDGET] is 0 once done,
- * since every stop for the budget was resumed.  On failure *result holds the sum of the steps that
- * completed (all zero if none did), with has_next/next where to continue
- * when at least one did, and lc_strerror() explains the failing step.
+ * it), nsecs the kernel's total, longest_hold_nsecs the longest of the
+ * steps' (a maximum, not a sum: the lock is dropped between steps; with
+ * has_longest_hold when every step had it); skips[LC_SKIP_BUDGET] is 0
+ * once done, since every stop for the budget was resumed.  On failure
+ * *result holds the sum of the steps that completed (all zero if none
+ * did), with has_next/next where to continue when at least one did, and
+ * lc_strerror() explains the failing step.
  * A cursor that does not move forward is -EPROTO (the loop cannot spin).
  * Sizes as for lc_collapse().
  */
@@ -383,8 +397,9 @@ struct lc_event {
 		/*
 		 * LC_EVENT_COLLAPSE: any caller's collapse.  The event carries
 		 * no addresses: has_range and has_next are false.  It has
-		 * regions_scanned (from a kernel with split tracking), but
-		 * never full_scan (the kernel echoes that in its reply only).
+		 * regions_scanned and longest_hold_nsecs (from a kernel with
+		 * split tracking), but never full_scan (the kernel echoes that
+		 * in its reply only).
 		 */
 		struct lc_collapse_result collapse;
 	};

@@ -206,6 +206,22 @@ void fk_put_collapse_regions(struct nl_msg *msg, bool predates, bool full,
 			 LINMAP_A_COLLAPSE_PAD);
 }
 
+uint64_t fk_collapse_hold(int step)
+{
+	static const uint64_t holds[] = { 300, 900, 500, 200 };
+
+	return holds[step % 4];
+}
+
+void fk_put_collapse_longest_hold(struct nl_msg *msg, bool predates,
+				  int step)
+{
+	if (predates)
+		return;
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS,
+			 fk_collapse_hold(step), LINMAP_A_COLLAPSE_PAD);
+}
+
 struct nl_msg *fk_event_new(uint8_t cmd)
 {
 	return fk_reply_new(NULL, cmd);

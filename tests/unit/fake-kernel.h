@@ -108,6 +108,16 @@ bool fk_collapse_refuse_full_scan(const struct nlmsghdr *req, bool predates);
 /* Append FULL_SCAN (with @full) and REGIONS_SCANNED @regions, unless @predates. */
 void fk_put_collapse_regions(struct nl_msg *msg, bool predates, bool full,
 			     uint64_t regions);
+/*
+ * The longest time step @step (0 for the first) of a collapse held
+ * pgtable_split_lock for one region, in ns: 300, 900, 500, 200, and again,
+ * so that over the steps the longest differs from the sum and from the
+ * last step's.  The same kernels as split tracking send it.
+ */
+uint64_t fk_collapse_hold(int step);
+/* Append LONGEST_HOLD_NSECS fk_collapse_hold(@step), unless @predates. */
+void fk_put_collapse_longest_hold(struct nl_msg *msg, bool predates,
+				  int step);
 
 /* A notification (sequence 0, port 0) for @cmd of FK_FAMILY. */
 struct nl_msg *fk_event_new(uint8_t cmd);

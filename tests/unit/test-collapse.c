@@ -323,6 +323,51 @@ static void test_reply_without_regions_scanned_has_none(void)
 	nlmsg_free(msg);
 }
 
+/* The longest lock hold, in the reply of a kernel with split tracking. */
+static void test_reply_with_longest_hold_parses(void)
+{
+	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	struct lc_collapse_result r;
+	char detail[LC_DETAIL_MAX];
+
+	put_counts(msg);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 2, PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS,
+			 UINT64_C(0x100000007), PAD);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK(r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, UINT64_C(0x100000007));
+	CHECK_U64(r.regions_scanned, 2);
+	CHECK_U64(r.nsecs, UINT64_C(0x123456789abc));
+	nlmsg_free(msg);
+
+	/* Nothing visited, nothing held: 0 is still a value. */
+	msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	put_counts(msg);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS, 0, PAD);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK(r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, 0);
+	nlmsg_free(msg);
+}
+
+/* A kernel before split tracking sends no longest hold: none, and 0. */
+static void test_reply_without_longest_hold_has_none(void)
+{
+	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	struct lc_collapse_result r;
+	char detail[LC_DETAIL_MAX];
+
+	put_counts(msg);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK(!r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, 0);
+	nlmsg_free(msg);
+}
+
 static void test_reply_unknown_level_and_reason_are_ignored(void)
 {
 	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
@@ -487,6 +532,48 @@ static void test_steps_add_up_the_regions_scanned(void)
 	CHECK(!sum.full_scan);
 }
 
+/* The longest hold of a sum is the longest step's: a maximum, not a sum. */
+static void test_steps_keep_the_longest_hold(void)
+{
+	struct lc_collapse_result sum = { 0 };
+	struct lc_collapse_result step1 = {
+		.has_longest_hold = true, .longest_hold_nsecs = 300,
+		.has_next = true, .next = 0x5000,
+	};
+	struct lc_collapse_result step2 = {
+		.has_longest_hold = true, .longest_hold_nsecs = 900,
+		.has_next = true, .next = 0x7000,
+	};
+	struct lc_collapse_result step3 = {
+		.has_longest_hold = true, .longest_hold_nsecs = 500,
+	};
+	struct lc_collapse_result old = { .tables_scanned = 1 };
+
+	lc_collapse_result_add(&sum, &step1, true);
+	CHECK(sum.has_longest_hold);
+	CHECK_U64(sum.longest_hold_nsecs, 300);
+	lc_collapse_result_add(&sum, &step2, false);
+	lc_collapse_result_add(&sum, &step3, false);
+	CHECK(sum.has_longest_hold);
+	CHECK_U64(sum.longest_hold_nsecs, 900);	/* not 1700, not 500 */
+
+	/* A step that did not say: not known any more. */
+	lc_collapse_result_add(&sum, &old, false);
+	CHECK(!sum.has_longest_hold);
+
+	/* ... nor when the first did not. */
+	memset(&sum, 0, sizeof(sum));
+	lc_collapse_result_add(&sum, &old, true);
+	lc_collapse_result_add(&sum, &step2, false);
+	CHECK(!sum.has_longest_hold);
+
+	/* A first step starts the sum afresh, whatever was in it. */
+	memset(&sum, 0xaa, sizeof(sum));
+	lc_collapse_result_add(&sum, &step3, true);
+	CHECK(sum.has_longest_hold);
+	CHECK_U64(sum.longest_hold_nsecs, 500);
+}
+
 static void test_skip_names_match_the_json_keys(void)
 {
 	CHECK_STR(lc_skip_name(LC_SKIP_INVALID), "invalid");
@@ -510,6 +597,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_reply_without_optional_attributes_reads_zero),
 	TAP_TEST(test_reply_with_regions_scanned_and_full_scan_parses),
 	TAP_TEST(test_reply_without_regions_scanned_has_none),
+	TAP_TEST(test_reply_with_longest_hold_parses),
+	TAP_TEST(test_reply_without_longest_hold_has_none),
 	TAP_TEST(test_reply_unknown_level_and_reason_are_ignored),
 	TAP_TEST(test_reply_nest_without_count_is_named),
 	TAP_TEST(test_reply_nest_without_level_is_named),
@@ -517,6 +606,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_reply_with_start_but_no_end_is_refused),
 	TAP_TEST(test_steps_add_up_and_only_the_last_budget_stop_counts),
 	TAP_TEST(test_steps_add_up_the_regions_scanned),
+	TAP_TEST(test_steps_keep_the_longest_hold),
 	TAP_TEST(test_skip_names_match_the_json_keys),
 };
 

@@ -131,6 +131,36 @@ static void test_collapse_event_decodes_the_regions_scanned(void)
 	nlmsg_free(msg);
 }
 
+/* The event says the collapse's longest lock hold, as the reply does. */
+static void test_collapse_event_decodes_the_longest_hold(void)
+{
+	struct nl_msg *msg = collapse_event(64);
+	char detail[LC_DETAIL_MAX];
+	struct lc_event ev;
+
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 5,
+			 LINMAP_A_COLLAPSE_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS, 41000,
+			 LINMAP_A_COLLAPSE_PAD);
+	memset(&ev, 0xaa, sizeof(ev));
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  0);
+	CHECK_INT(ev.type, LC_EVENT_COLLAPSE);
+	CHECK(ev.collapse.has_longest_hold);
+	CHECK_U64(ev.collapse.longest_hold_nsecs, 41000);
+	CHECK_U64(ev.collapse.regions_scanned, 5);
+	nlmsg_free(msg);
+
+	/* A kernel before split tracking. */
+	msg = collapse_event(64);
+	memset(&ev, 0xaa, sizeof(ev));
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  0);
+	CHECK(!ev.collapse.has_longest_hold);
+	CHECK_U64(ev.collapse.longest_hold_nsecs, 0);
+	nlmsg_free(msg);
+}
+
 static void test_split_event_with_unknown_level_keeps_the_known_ones(void)
 {
 	struct nl_msg *msg = split_event(0, 1);
@@ -217,6 +247,43 @@ static void test_read_fills_an_older_callers_event_up_to_its_size(void)
 	CHECK_INT(lc_events_read(evs, ev, sizeof(*ev)), 1);
 	CHECK(ev->collapse.has_regions_scanned);
 	CHECK_U64(ev->collapse.regions_scanned, 5);
+	lc_events_close(evs);
+}
+
+/*
+ * An event of the split-tracking version (before the longest hold) is
+ * written up to its size; the current size gets the hold.
+ */
+static void test_read_fills_a_second_version_event_up_to_its_size(void)
+{
+	struct lc_events *evs = fake_events();
+	unsigned char buf[sizeof(struct lc_event) + 16];
+	struct lc_event *ev = (struct lc_event *)buf;
+	struct nl_msg *msg = collapse_event(7);
+	size_t i;
+	bool intact = true;
+
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_REGIONS_SCANNED, 5,
+			 LINMAP_A_COLLAPSE_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS, 900,
+			 LINMAP_A_COLLAPSE_PAD);
+	fk_queue(msg, false);
+	memset(buf, GUARD, sizeof(buf));
+	CHECK_INT(lc_events_read(evs, ev, LC_EVENT_SIZE_VER2), 1);
+	CHECK_INT(ev->type, LC_EVENT_COLLAPSE);
+	CHECK(ev->collapse.has_regions_scanned);
+	CHECK_U64(ev->collapse.regions_scanned, 5);
+	for (i = LC_EVENT_SIZE_VER2; i < sizeof(buf); i++)
+		intact = intact && buf[i] == GUARD;
+	CHECK(intact);
+
+	msg = collapse_event(7);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS, 900,
+			 LINMAP_A_COLLAPSE_PAD);
+	fk_queue(msg, false);
+	CHECK_INT(lc_events_read(evs, ev, sizeof(*ev)), 1);
+	CHECK(ev->collapse.has_longest_hold);
+	CHECK_U64(ev->collapse.longest_hold_nsecs, 900);
 	lc_events_close(evs);
 }
 
@@ -332,6 +399,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_collapse_event_decodes_without_addresses),
 	TAP_TEST(test_collapse_event_decodes_the_regions_scanned),
 	TAP_TEST(test_read_fills_an_older_callers_event_up_to_its_size),
+	TAP_TEST(test_collapse_event_decodes_the_longest_hold),
+	TAP_TEST(test_read_fills_a_second_version_event_up_to_its_size),
 	TAP_TEST(test_split_event_with_unknown_level_keeps_the_known_ones),
 	TAP_TEST(test_split_event_without_new_splits_is_named),
 	TAP_TEST(test_unknown_command_and_other_family_are_skipped),

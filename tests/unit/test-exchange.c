@@ -671,6 +671,7 @@ static void answer_collapse(const struct nlmsghdr *req, void *arg)
 			       next ? 1 : 0);
 	fk_put_collapse_regions(msg, fc->predates_split_tracking,
 				fc->full_scans[n], fc->full_scans[n] ? 4 : 1);
+	fk_put_collapse_longest_hold(msg, fc->predates_split_tracking, n);
 	fk_queue(msg, false);
 	fk_queue(fk_error_new(req, 0, true, NULL), false);
 }
@@ -746,6 +747,7 @@ struct step_log {
 	int stop_after;
 	uint64_t scanned[8];
 	uint64_t next[8];
+	uint64_t hold[8];		/* the sum's longest hold, 0 if unknown */
 };
 
 static int log_step(const struct lc_collapse_result *sum, void *arg)
@@ -755,6 +757,8 @@ static int log_step(const struct lc_collapse_result *sum, void *arg)
 	if (log->calls < 8) {
 		log->scanned[log->calls] = sum->tables_scanned;
 		log->next[log->calls] = sum->has_next ? sum->next : 0;
+		log->hold[log->calls] = sum->has_longest_hold ?
+					sum->longest_hold_nsecs : 0;
 	}
 	return ++log->calls >= log->stop_after ? -EINTR : 0;
 }
@@ -940,6 +944,75 @@ static void test_refused_range_with_full_scan_is_not_hidden(void)
 }
 
 /*
+ * The longest lock hold over the steps is the longest step's (the fake
+ * kernel holds 300, 900, 500, 200 ns): a maximum, not a sum, in the sum
+ * lc_collapse_each() shows between steps too.  A kernel before split
+ * tracking does not say.
+ */
+static void test_collapse_all_reports_the_longest_hold_of_its_steps(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 1 };
+	struct step_log log = { .stop_after = 100 };
+	struct lc_collapse_result r;
+
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_INT(fc.requests, 4);
+	CHECK(r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, 900);
+	lc_close(ctx);
+
+	memset(&fc, 0, sizeof(fc));
+	ctx = fake_ctx(answer_collapse, &fc);
+	CHECK_INT(lc_collapse_each(ctx, &req, sizeof(req), &r, sizeof(r),
+				   log_step, &log), 0);
+	CHECK_INT(log.calls, 3);
+	CHECK_U64(log.hold[0], 300);
+	CHECK_U64(log.hold[1], 900);
+	CHECK_U64(log.hold[2], 900);
+	CHECK(r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, 900);
+	lc_close(ctx);
+
+	/* One step: its own. */
+	memset(&fc, 0, sizeof(fc));
+	ctx = fake_ctx(answer_collapse, &fc);
+	CHECK_INT(lc_collapse(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK(r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, 300);
+	lc_close(ctx);
+
+	memset(&fc, 0, sizeof(fc));
+	fc.predates_split_tracking = true;
+	ctx = fake_ctx(answer_collapse, &fc);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), &r, sizeof(r)), 0);
+	CHECK_INT(fc.requests, 4);
+	CHECK(!r.has_longest_hold);
+	CHECK_U64(r.longest_hold_nsecs, 0);
+	lc_close(ctx);
+}
+
+/* A caller of the split-tracking version is not written beyond it. */
+static void test_second_version_result_is_not_overrun(void)
+{
+	struct fake_collapse fc = { 0 };
+	struct lc_ctx *ctx = fake_ctx(answer_collapse, &fc);
+	const struct lc_collapse_req req = { .budget = 1 };
+	unsigned char buf[sizeof(struct lc_collapse_result) + 8];
+	struct lc_collapse_result *r = (struct lc_collapse_result *)buf;
+
+	memset(buf, GUARD, sizeof(buf));
+	CHECK_INT(lc_collapse_all(ctx, &req, sizeof(req), r,
+				  LC_COLLAPSE_RESULT_SIZE_VER2), 0);
+	CHECK(r->has_regions_scanned);
+	CHECK_U64(r->regions_scanned, 4);
+	CHECK(guard_intact(buf, LC_COLLAPSE_RESULT_SIZE_VER2, sizeof(buf)));
+	lc_close(ctx);
+}
+
+/*
  * The first version of struct lc_collapse_req ends in padding after
  * dry_run, which its programs may leave uninitialised: never a full scan.
  * A first-version result is not written beyond its size.
@@ -1054,6 +1127,8 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_kernel_before_split_tracking_scans_every_region),
 	TAP_TEST(test_refused_range_with_full_scan_is_not_hidden),
 	TAP_TEST(test_first_version_callers_never_ask_for_a_full_scan),
+	TAP_TEST(test_collapse_all_reports_the_longest_hold_of_its_steps),
+	TAP_TEST(test_second_version_result_is_not_overrun),
 	TAP_TEST(test_collapse_without_privilege_is_eperm),
 	TAP_TEST(test_collapse_refused_by_the_system_gives_the_reason),
 	TAP_TEST(test_kernel_without_the_operation_is_named),
