@@ -84,6 +84,8 @@ static const struct lc_collapse_result budget_result = {
 	.regions_scanned = 2,
 	.has_regions_scanned = true,
 	.full_scan = true,
+	.longest_hold_nsecs = 1500,
+	.has_longest_hold = true,
 };
 
 /* The marked regions only, on a kernel with split tracking. */
@@ -95,11 +97,14 @@ static const struct lc_collapse_result marked_result = {
 	.nsecs = 5000,
 	.regions_scanned = 3,
 	.has_regions_scanned = true,
+	.longest_hold_nsecs = 2000,
+	.has_longest_hold = true,
 };
 
 /*
  * A finished collapse of the whole map, as a kernel not echoing a range
- * and before split tracking: every region, their number unknown.
+ * and before split tracking: every region, their number unknown, and no
+ * longest lock hold.
  */
 static const struct lc_collapse_result done_result = {
 	.tables_scanned = 512,
@@ -591,6 +596,7 @@ static void test_json_collapse_has_every_key(void)
 	CHECK_CONTAINS(text, "\"nsecs\":\t1152921504606846977");
 	CHECK_INT(boolean(c, "full_scan"), 1);
 	CHECK(number(c, "regions_scanned") == 2);
+	CHECK(number(c, "longest_hold_nsecs") == 1500);
 	cJSON_Delete(root);
 	free(text);
 
@@ -599,6 +605,7 @@ static void test_json_collapse_has_every_key(void)
 	c = field(root, "collapse");
 	CHECK_INT(boolean(c, "full_scan"), 0);
 	CHECK(number(c, "regions_scanned") == 3);
+	CHECK(number(c, "longest_hold_nsecs") == 2000);
 	cJSON_Delete(root);
 	free(text);
 }
@@ -618,6 +625,7 @@ static void test_json_finished_collapse_has_null_next_and_range(void)
 	/* A kernel before split tracking: every region, how many unknown. */
 	CHECK_INT(boolean(c, "full_scan"), 1);
 	CHECK(cJSON_IsNull(field(c, "regions_scanned")));
+	CHECK(cJSON_IsNull(field(c, "longest_hold_nsecs")));
 	cJSON_Delete(root);
 	free(text);
 }
@@ -633,6 +641,7 @@ static void test_table_collapse_shows_folds_skips_and_how_to_continue(void)
 	CHECK_CONTAINS(text, "tables scanned   64\n");
 	CHECK_CONTAINS(text, "tables freed     12\n");
 	CHECK_CONTAINS(text, "bytes freed      48.0 KiB (49152 bytes)\n");
+	CHECK_CONTAINS(text, "longest hold     1.5 us\n");
 	CHECK_CONTAINS(text, "Folds (leaves a collapse would create)\n");
 	CHECK_CONTAINS(text, "cont_pmd         1\n");
 	CHECK_CONTAINS(text, "pte              4\n");
@@ -675,6 +684,7 @@ static void test_table_finished_collapse_has_no_continue_line(void)
 	CHECK_CONTAINS(text, "time             1.2 ms\n");
 	CHECK_CONTAINS(text, "scan             every region (full scan)\n");
 	CHECK_CONTAINS(text, "regions scanned  n/a (the kernel has no split tracking)\n");
+	CHECK_CONTAINS(text, "longest hold     n/a (the kernel has no split tracking)\n");
 	CHECK(!strstr(text, "continue with"));
 	CHECK(!strstr(text, "dry run"));
 	free(text);
@@ -733,6 +743,7 @@ static void test_json_collapse_event_is_one_line_with_every_key(void)
 	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "next"));
 	/* A kernel before split tracking; the kernel never says full_scan. */
 	CHECK(cJSON_IsNull(field(root, "regions_scanned")));
+	CHECK(cJSON_IsNull(field(root, "longest_hold_nsecs")));
 	CHECK(!cJSON_GetObjectItemCaseSensitive(root, "full_scan"));
 	cJSON_Delete(root);
 	free(text);
@@ -742,6 +753,7 @@ static void test_json_collapse_event_is_one_line_with_every_key(void)
 	root = cJSON_Parse(text);
 	check_one_line(text);
 	CHECK(number(root, "regions_scanned") == 3);
+	CHECK(number(root, "longest_hold_nsecs") == 2000);
 	cJSON_Delete(root);
 	free(text);
 }
@@ -799,7 +811,7 @@ static void test_table_events_are_one_timestamped_line(void)
 	ev.collapse = marked_result;
 	text = render_event(&print_table_ops, &ev);
 	check_one_line(text);
-	CHECK_STR(text, "03:04:05 collapse: 3 regions, 40 tables scanned, 20 freed (80.0 KiB) in 5.0 us; folds pmd 20; skips none\n");
+	CHECK_STR(text, "03:04:05 collapse: 3 regions, 40 tables scanned, 20 freed (80.0 KiB) in 5.0 us (longest lock hold 2.0 us); folds pmd 20; skips none\n");
 	free(text);
 
 	text = render_lost(&print_table_ops, &range_stats);

@@ -210,6 +210,8 @@ static cJSON *json_collapse_result(const struct lc_collapse_result *result)
 	else
 		cJSON_AddNullToObject(obj, "next");
 	json_add_u64(obj, "nsecs", result->nsecs);
+	json_add_opt_u64(obj, "longest_hold_nsecs", result->has_longest_hold,
+			 result->longest_hold_nsecs);
 	return obj;
 }
 
@@ -293,6 +295,10 @@ static int json_event(FILE *out, const struct lc_event *ev, time_t when)
 		cJSON_AddStringToObject(root, "event", "collapse");
 		json_add_collapse_counts(root, &ev->collapse);
 		json_add_u64(root, "nsecs", ev->collapse.nsecs);
+		/* null from a kernel without split tracking */
+		json_add_opt_u64(root, "longest_hold_nsecs",
+				 ev->collapse.has_longest_hold,
+				 ev->collapse.longest_hold_nsecs);
 		break;
 	default:
 		cJSON_AddStringToObject(root, "event", "unknown");

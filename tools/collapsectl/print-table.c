@@ -266,6 +266,13 @@ static int table_collapse(FILE *out, const struct lc_collapse_req *req,
 	row(out, "bytes freed", buf);
 	format_nsecs(buf, sizeof(buf), result->nsecs);
 	row(out, "time", buf);
+	/* pgtable_split_lock, for one region; sent since split tracking */
+	if (result->has_longest_hold) {
+		format_nsecs(buf, sizeof(buf), result->longest_hold_nsecs);
+		row(out, "longest hold", buf);
+	} else {
+		row(out, "longest hold", TABLE_NO_SPLIT_TRACKING);
+	}
 
 	fprintf(out, "\n%s\n", result->dry_run ?
 		"Folds (leaves a collapse would create)" :
@@ -296,6 +303,7 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 {
 	const struct lc_collapse_result *c = &ev->collapse;
 	char levels[256], skips[256], bytes[96], nsecs[32], regions[40];
+	char held[32], hold[64];
 
 	print_time(out, when);
 	switch (ev->type) {
@@ -313,11 +321,17 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 		if (c->has_regions_scanned)
 			snprintf(regions, sizeof(regions), "%" PRIu64 " regions, ",
 				 c->regions_scanned);
+		hold[0] = '\0';
+		if (c->has_longest_hold) {
+			format_nsecs(held, sizeof(held), c->longest_hold_nsecs);
+			snprintf(hold, sizeof(hold), " (longest lock hold %s)",
+				 held);
+		}
 		fprintf(out,
 			"collapse: %s%" PRIu64 " tables scanned, %" PRIu64
-			" freed (%s) in %s; folds %s; skips %s\n",
+			" freed (%s) in %s%s; folds %s; skips %s\n",
 			regions, c->tables_scanned, c->tables_freed, bytes,
-			nsecs, levels, skips);
+			nsecs, hold, levels, skips);
 		break;
 	default:
 		fprintf(out, "event %d\n", (int)ev->type);
