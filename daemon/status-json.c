@@ -166,6 +166,9 @@ static void add_result(cJSON *obj, const struct lc_collapse_result *r)
 	add_u64(obj, "bytes_freed", r->bytes_freed);
 	add_skips(obj, "skips", r->skips);
 	add_u64(obj, "nsecs", r->nsecs);
+	/* the longest of its steps; null from a kernel without split tracking */
+	add_u64_or_null(obj, "longest_hold_nsecs", r->has_longest_hold,
+			r->longest_hold_nsecs);
 }
 
 static void add_last_collapse(cJSON *root, const struct status_view *v)

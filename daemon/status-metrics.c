@@ -104,6 +104,15 @@ static void daemon_families(struct metrics *m, const struct status_view *v)
 		       METRICS_GAUGE, "seconds",
 		       "Kernel time the last collapse took, all its steps.");
 	metrics_sample(m, NULL, NULL, (double)p->last.nsecs / NSEC_PER_SEC_F);
+	/* Split tracking's kernels say; left out for the others, not 0. */
+	if (p->last.has_longest_hold) {
+		metrics_family(m, "collapsed_last_collapse_longest_hold_seconds",
+			       METRICS_GAUGE, "seconds",
+			       "Longest time the last collapse held the kernel's pgtable_split_lock for one region.");
+		metrics_sample(m, NULL, NULL,
+			       (double)p->last.longest_hold_nsecs /
+			       NSEC_PER_SEC_F);
+	}
 	metrics_family(m, "collapsed_last_collapse_freed_bytes", METRICS_GAUGE,
 		       "bytes", "Page-table memory the last collapse freed.");
 	metrics_sample_u64(m, NULL, NULL, p->last.bytes_freed);

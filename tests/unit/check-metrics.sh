@@ -33,7 +33,7 @@ for doc in daemon counts; do
 	fi
 	n=$((n + 1))
 	case $doc in
-	daemon) want="linmap_leaves linmap_splits linmap_ideal_leaves linmap_marked_regions linmap_region_bytes collapsed_state collapsed_freed_bytes collapsed_regions_scanned" ;;
+	daemon) want="linmap_leaves linmap_splits linmap_ideal_leaves linmap_marked_regions linmap_region_bytes collapsed_state collapsed_freed_bytes collapsed_regions_scanned collapsed_last_collapse_longest_hold_seconds" ;;
 	counts) want="linmap_leaves linmap_splits linmap_mapped_bytes linmap_marked_regions linmap_region_bytes" ;;
 	esac
 	# Debian's python3 (its dist-packages has prometheus_client).

@@ -131,6 +131,7 @@ static void answer_collapse(const struct nlmsghdr *req)
 	fk_put_collapse_counts(msg, scanned, next, LINMAP_SKIP_REASON_PKEY, 1);
 	fk_put_collapse_regions(msg, fake.predates_split_tracking,
 				fake.full_scans[n], fake.full_scans[n] ? 4 : 1);
+	fk_put_collapse_longest_hold(msg, fake.predates_split_tracking, n);
 	fk_queue(msg, false);
 }
 
@@ -349,6 +350,9 @@ static void test_collapses_visit_the_marked_regions_and_count_them(void)
 	CHECK(p.last.has_regions_scanned);
 	CHECK_U64(p.last.regions_scanned, 3);
 	CHECK(!p.last.full_scan);
+	/* The longest of the steps' holds (300, 900, 500 ns), not their sum. */
+	CHECK(p.last.has_longest_hold);
+	CHECK_U64(p.last.longest_hold_nsecs, 900);
 	fake.marked = 0;
 	CHECK_INT(run_tick(&k, &p, SEC(7)), POLICY_ACT_GET_STATS);
 	CHECK(k.stats.has_marked_regions);
@@ -375,6 +379,7 @@ static void test_collapses_visit_the_marked_regions_and_count_them(void)
 	CHECK_U64(p.regions_scanned, 0);
 	CHECK(!p.last.has_regions_scanned);
 	CHECK(p.last.full_scan);	/* such a kernel visits every region */
+	CHECK(!p.last.has_longest_hold);
 	CHECK_STR(k.last_error, "");
 	cfg.budget = 64;
 	kernel_close(&k);

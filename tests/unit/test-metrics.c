@@ -55,8 +55,12 @@ static void counted(struct lc_stats *s)
 	s->walked = false;
 }
 
-/* A policy that collapsed once and is idle again (as test-status-json). */
-static void collapsed_once(struct policy *p, struct lc_stats *stats)
+/*
+ * A policy that collapsed once and is idle again (as test-status-json),
+ * its kernel saying the longest lock hold (250 us) when @hold.
+ */
+static void collapsed_once_held(struct policy *p, struct lc_stats *stats,
+				bool hold)
 {
 	struct lc_collapse_result r = { 0 };
 
@@ -80,8 +84,15 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	r.nsecs = 1500000000;
 	r.regions_scanned = 5;
 	r.has_regions_scanned = true;
+	r.longest_hold_nsecs = hold ? 250000 : 0;
+	r.has_longest_hold = hold;
 	policy_on_step(p, SEC(100), &r);
 	policy_tick(p, SEC(100));
+}
+
+static void collapsed_once(struct policy *p, struct lc_stats *stats)
+{
+	collapsed_once_held(p, stats, true);
 }
 
 static char *daemon_text_of(enum metrics_dialect d, const struct lc_caps *c,
@@ -299,6 +310,8 @@ static void test_daemon_state_and_totals(void)
 	CHECK_CONTAINS(t, "collapsed_collapse_seconds_total 1.5\n");
 	CHECK_CONTAINS(t, "collapsed_last_collapse_timestamp_seconds 1700000100\n");
 	CHECK_CONTAINS(t, "collapsed_last_collapse_duration_seconds 1.5\n");
+	CHECK_CONTAINS(t, "# TYPE collapsed_last_collapse_longest_hold_seconds gauge\n");
+	CHECK_CONTAINS(t, "collapsed_last_collapse_longest_hold_seconds 0.00025\n");
 	CHECK_CONTAINS(t, "# TYPE collapsed_regions_scanned_total counter\n");
 	CHECK_CONTAINS(t, "collapsed_regions_scanned_total 5\n");
 	CHECK_CONTAINS(t, "linmap_marked_regions 2\n");
@@ -328,6 +341,33 @@ static void test_daemon_without_split_tracking_leaves_regions_out(void)
 	free(t);
 	t = daemon_text_of(METRICS_OPENMETRICS, NULL, &p, NULL, SEC(160));
 	CHECK(!strstr(t, "regions"));
+	free(t);
+}
+
+/*
+ * The last collapse's longest lock hold: a gauge in seconds, in both
+ * dialects; left out (not 0) when the kernel did not say.
+ */
+static void test_daemon_longest_hold_only_when_the_kernel_said(void)
+{
+	struct lc_stats s;
+	struct policy p;
+	char *t;
+
+	collapsed_once(&p, &s);
+	t = daemon_text(METRICS_OPENMETRICS, &p, &s, SEC(160));
+	CHECK_CONTAINS(t, "# TYPE collapsed_last_collapse_longest_hold_seconds gauge\n");
+	CHECK_CONTAINS(t, "# UNIT collapsed_last_collapse_longest_hold_seconds seconds\n");
+	CHECK_CONTAINS(t, "collapsed_last_collapse_longest_hold_seconds 0.00025\n");
+	free(t);
+
+	collapsed_once_held(&p, &s, false);
+	t = daemon_text(METRICS_PROMETHEUS, &p, &s, SEC(160));
+	CHECK(!strstr(t, "longest_hold"));
+	CHECK_CONTAINS(t, "collapsed_last_collapse_duration_seconds 1.5\n");
+	free(t);
+	t = daemon_text(METRICS_OPENMETRICS, &p, &s, SEC(160));
+	CHECK(!strstr(t, "longest_hold"));
 	free(t);
 }
 
@@ -421,6 +461,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_label_values_are_escaped),
 	TAP_TEST(test_daemon_state_and_totals),
 	TAP_TEST(test_daemon_without_split_tracking_leaves_regions_out),
+	TAP_TEST(test_daemon_longest_hold_only_when_the_kernel_said),
 	TAP_TEST(test_textfile_is_replaced_atomically_and_readable),
 };
 

@@ -57,6 +57,8 @@ static void collapsed_once(struct policy *p, struct lc_stats *stats)
 	r.has_regions_scanned = !old_kernel;
 	r.regions_scanned = old_kernel ? 0 : 5;
 	r.full_scan = old_kernel;
+	r.has_longest_hold = !old_kernel;
+	r.longest_hold_nsecs = old_kernel ? 0 : 41000;
 	policy_on_step(p, SEC(100), &r);
 	stats->leaves[LC_LEVEL_PTE] = 0;
 	stats->leaves[LC_LEVEL_PMD] = 1000;
@@ -220,6 +222,8 @@ static void test_split_tracking_is_reported(void)
 	doc = document(&p, &caps, &stats, NULL, &text);
 	CHECK_INT(get(get(doc, "last_collapse"), "regions_scanned")->valueint, 5);
 	CHECK_INT(get(get(doc, "totals"), "regions_scanned")->valueint, 5);
+	CHECK_INT(get(get(doc, "last_collapse"), "longest_hold_nsecs")->valueint,
+		  41000);
 	kern = get(doc, "kernel");
 	CHECK(cJSON_GetNumberValue(get(get(kern, "caps"), "region_size")) ==
 	      1073741824.0);
@@ -235,6 +239,7 @@ static void test_split_tracking_is_reported(void)
 	doc = document(&p, &old_caps, &stats, NULL, &text);
 	CHECK(cJSON_IsNull(get(get(doc, "last_collapse"), "regions_scanned")));
 	CHECK(cJSON_IsNull(get(get(doc, "totals"), "regions_scanned")));
+	CHECK(cJSON_IsNull(get(get(doc, "last_collapse"), "longest_hold_nsecs")));
 	kern = get(doc, "kernel");
 	CHECK(cJSON_IsNull(get(get(kern, "caps"), "region_size")));
 	CHECK(cJSON_IsNull(get(get(kern, "stats"), "marked_regions")));
