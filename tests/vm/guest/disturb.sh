@@ -46,7 +46,7 @@ for case in daemon whole; do
 	# shellcheck disable=SC2086 # args is a word list
 	collapsectl collapse $args --json >"$RESULTS/disturb-collapse-$case-faults.json" &
 	pid=$!
-	fault-latency --faults 1000 --while-pid $pid >"$RESULTS/disturb-faults-$case.json" ||
+	fault-latency --faults 100 --while-pid $pid >"$RESULTS/disturb-faults-$case.json" ||
 		fail "fault-latency failed"
 	wait $pid || fail "collapse ($case) failed"
 	t1=$(now_cs)
