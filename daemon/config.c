@@ -75,7 +75,7 @@ void config_defaults(struct collapsed_config *cfg)
 	cfg->quiet_period_max = 10 * MINUTE;
 	cfg->pingpong_window = MINUTE;
 	cfg->resync_interval = HOUR;
-	cfg->budget = 64;
+	cfg->budget = 512;
 	cfg->min_gain = 64;
 	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
 		 CONFIG_DEFAULT_SOCKET);

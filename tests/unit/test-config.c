@@ -59,7 +59,7 @@ static void test_missing_default_file_means_defaults(void)
 	CHECK_U64(cfg.quiet_period_max, 600 * NSEC_PER_SEC);
 	CHECK_U64(cfg.pingpong_window, 60 * NSEC_PER_SEC);
 	CHECK_U64(cfg.resync_interval, 3600 * NSEC_PER_SEC);
-	CHECK_U64(cfg.budget, 64);
+	CHECK_U64(cfg.budget, 512);
 	CHECK_U64(cfg.min_gain, 64);
 	CHECK_STR(cfg.socket_path, "/run/collapsed/status.sock");
 	CHECK_INT(cfg.socket_mode, 0660);

@@ -200,7 +200,7 @@ static void test_policy_and_collapse_values_are_reported(void)
 	conf = get(doc, "config");
 	CHECK_STR(get(conf, "quiet_period")->valuestring, "5s");
 	CHECK_STR(get(conf, "resync_interval")->valuestring, "1h");
-	CHECK_INT(get(conf, "budget")->valueint, 64);
+	CHECK_INT(get(conf, "budget")->valueint, 512);
 	CHECK_STR(get(conf, "socket")->valuestring, "/run/collapsed/status.sock");
 	CHECK_STR(get(conf, "socket_mode")->valuestring, "0660");
 	CHECK(cJSON_IsNull(get(conf, "socket_group")));
