@@ -27,7 +27,9 @@ for kind in pkey; do
 	note "boundaries: $(tr '\n' ';' <"$knob")"
 	collapsectl collapse --json >"$RESULTS/collapse-$kind.json" 2>"$RESULTS/collapse-$kind.err" ||
 		fail "collapse after a $kind boundary failed: $(cat "$RESULTS/collapse-$kind.err")"
-	collapsectl collapse >"$RESULTS/collapse-$kind.txt" 2>&1 ||
+	# The first collapse completed the region and cleared its mark (split
+	# tracking): a second one visits it only with a full scan.
+	collapsectl collapse --full >"$RESULTS/collapse-$kind.txt" 2>&1 ||
 		fail "collapse (text) after a $kind boundary failed"
 	cat "$RESULTS/collapse-$kind.txt"
 	grep -Eq "$kind[^0-9]*[1-9]" "$RESULTS/collapse-$kind.txt" ||
