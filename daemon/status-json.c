@@ -14,30 +14,13 @@
 #include <cjson/cJSON.h>
 
 #include "duration.h"
+#include "json-u64.h"
 #include "status-json.h"
 #include "status-text.h"
-
-static void add_u64(cJSON *obj, const char *key, uint64_t val)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, val);
-	cJSON_AddRawToObject(obj, key, buf);
-}
 
 static void add_seconds(cJSON *obj, const char *key, uint64_t ns)
 {
 	cJSON_AddNumberToObject(obj, key, (double)ns / NSEC_PER_SEC);
-}
-
-/* @val when @has, null otherwise (what the kernel did not say). */
-static void add_u64_or_null(cJSON *obj, const char *key, bool has,
-			    uint64_t val)
-{
-	if (has)
-		add_u64(obj, key, val);
-	else
-		cJSON_AddNullToObject(obj, key);
 }
 
 /* The kernel has split tracking: it reported a region size. */
@@ -107,7 +90,8 @@ static void add_levels(cJSON *obj, const char *key, const uint64_t *counts)
 
 	if (levels)
 		for (i = 0; i < LC_LEVEL_NR; i++)
-			add_u64(levels, lc_level_name((enum lc_level)i), counts[i]);
+			json_add_u64(levels, lc_level_name((enum lc_level)i),
+				     counts[i]);
 }
 
 static void add_skips(cJSON *obj, const char *key, const uint64_t *skips)
@@ -117,7 +101,8 @@ static void add_skips(cJSON *obj, const char *key, const uint64_t *skips)
 
 	if (reasons)
 		for (i = 0; i < LC_SKIP_NR; i++)
-			add_u64(reasons, lc_skip_name((enum lc_skip)i), skips[i]);
+			json_add_u64(reasons, lc_skip_name((enum lc_skip)i),
+				     skips[i]);
 }
 
 /* A past CLOCK_MONOTONIC instant as a Unix time. */
@@ -148,27 +133,27 @@ static void add_policy(cJSON *root, const struct status_view *v)
 		cJSON_AddNullToObject(obj, "last_split");
 	/* A physical address: root only (null for others). */
 	if (p->state == POLICY_COLLAPSING && p->has_cursor && v->show_addresses)
-		add_u64(obj, "cursor", p->cursor);
+		json_add_u64(obj, "cursor", p->cursor);
 	else
 		cJSON_AddNullToObject(obj, "cursor");
 	cJSON_AddNumberToObject(obj, "steps", p->steps);
-	add_u64(obj, "gain", policy_gain(p));
+	json_add_u64(obj, "gain", policy_gain(p));
 }
 
 static void add_result(cJSON *obj, const struct lc_collapse_result *r)
 {
 	/* null from a kernel without split tracking */
-	add_u64_or_null(obj, "regions_scanned", r->has_regions_scanned,
-			r->regions_scanned);
-	add_u64(obj, "tables_scanned", r->tables_scanned);
+	json_add_opt_u64(obj, "regions_scanned", r->has_regions_scanned,
+			 r->regions_scanned);
+	json_add_u64(obj, "tables_scanned", r->tables_scanned);
 	add_levels(obj, "folds", r->folds);
-	add_u64(obj, "tables_freed", r->tables_freed);
-	add_u64(obj, "bytes_freed", r->bytes_freed);
+	json_add_u64(obj, "tables_freed", r->tables_freed);
+	json_add_u64(obj, "bytes_freed", r->bytes_freed);
 	add_skips(obj, "skips", r->skips);
-	add_u64(obj, "nsecs", r->nsecs);
-	/* the longest of its steps; null from a kernel without split tracking */
-	add_u64_or_null(obj, "longest_hold_nsecs", r->has_longest_hold,
-			r->longest_hold_nsecs);
+	json_add_u64(obj, "nsecs", r->nsecs);
+	/* its longest step; null from a kernel without split tracking */
+	json_add_opt_u64(obj, "longest_hold_nsecs", r->has_longest_hold,
+			 r->longest_hold_nsecs);
 }
 
 static void add_last_collapse(cJSON *root, const struct status_view *v)
@@ -198,27 +183,28 @@ static void add_totals(cJSON *root, const struct status_view *v)
 	if (!obj)
 		return;
 	add_seconds(obj, "uptime", v->now - v->started);
-	add_u64(obj, "split_events", p->split_events);
-	add_u64(obj, "splits", p->splits_seen);
-	add_u64(obj, "collapses", p->collapses);
-	add_u64(obj, "collapse_steps", p->collapse_steps);
+	json_add_u64(obj, "split_events", p->split_events);
+	json_add_u64(obj, "splits", p->splits_seen);
+	json_add_u64(obj, "collapses", p->collapses);
+	json_add_u64(obj, "collapse_steps", p->collapse_steps);
 	/* Counted where the kernel reports it (split tracking), else null. */
-	add_u64_or_null(obj, "regions_scanned", split_tracking(v),
-			p->regions_scanned);
+	json_add_opt_u64(obj, "regions_scanned", split_tracking(v),
+			 p->regions_scanned);
 	add_levels(obj, "folds", p->folds);
-	add_u64(obj, "tables_freed", p->tables_freed);
-	add_u64(obj, "bytes_freed", p->bytes_freed);
-	add_u64(obj, "nsecs", p->nsecs);
+	json_add_u64(obj, "tables_freed", p->tables_freed);
+	json_add_u64(obj, "bytes_freed", p->bytes_freed);
+	json_add_u64(obj, "nsecs", p->nsecs);
 	add_skips(obj, "kernel_skips", p->kernel_skips);
 	skips = cJSON_AddObjectToObject(obj, "skips");
 	if (skips) {
-		add_u64(skips, "low_gain", p->skips[POLICY_SKIP_LOW_GAIN]);
-		add_u64(skips, "interrupted", p->skips[POLICY_SKIP_INTERRUPTED]);
-		add_u64(skips, "failed", p->skips[POLICY_SKIP_FAILED]);
+		json_add_u64(skips, "low_gain", p->skips[POLICY_SKIP_LOW_GAIN]);
+		json_add_u64(skips, "interrupted",
+			     p->skips[POLICY_SKIP_INTERRUPTED]);
+		json_add_u64(skips, "failed", p->skips[POLICY_SKIP_FAILED]);
 	}
-	add_u64(obj, "pingpongs", p->pingpongs);
-	add_u64(obj, "resyncs", p->resyncs);
-	add_u64(obj, "errors", p->errors);
+	json_add_u64(obj, "pingpongs", p->pingpongs);
+	json_add_u64(obj, "resyncs", p->resyncs);
+	json_add_u64(obj, "errors", p->errors);
 }
 
 static void add_caps(cJSON *kernel, const struct lc_caps *caps)
@@ -232,7 +218,7 @@ static void add_caps(cJSON *kernel, const struct lc_caps *caps)
 	obj = cJSON_AddObjectToObject(kernel, "caps");
 	if (!obj)
 		return;
-	add_u64(obj, "granule", caps->granule);
+	json_add_u64(obj, "granule", caps->granule);
 	cJSON_AddBoolToObject(obj, "bbml3", caps->bbml3);
 	cJSON_AddBoolToObject(obj, "block_capable", caps->block_capable);
 	add_string_or_null(obj, "reason", caps->reason);
@@ -240,9 +226,9 @@ static void add_caps(cJSON *kernel, const struct lc_caps *caps)
 	cJSON_AddBoolToObject(obj, "realm", caps->realm);
 	cJSON_AddBoolToObject(obj, "poe", caps->poe);
 	cJSON_AddBoolToObject(obj, "kfence", caps->kfence);
-	add_u64(obj, "ram_bytes", caps->ram_bytes);
-	add_u64_or_null(obj, "region_size", caps->region_size != 0,
-			caps->region_size);
+	json_add_u64(obj, "ram_bytes", caps->ram_bytes);
+	json_add_opt_u64(obj, "region_size", caps->region_size != 0,
+			 caps->region_size);
 }
 
 static void add_stats(cJSON *kernel, const struct lc_stats *stats)
@@ -263,9 +249,9 @@ static void add_stats(cJSON *kernel, const struct lc_stats *stats)
 	 */
 	cJSON_AddBoolToObject(obj, "walked", stats->walked);
 	add_levels(obj, "leaves", stats->leaves);
-	add_u64(obj, "leaves_total", lc_stats_leaves_total(stats));
+	json_add_u64(obj, "leaves_total", lc_stats_leaves_total(stats));
 	if (stats->walked)
-		add_u64(obj, "ideal_leaves", stats->ideal_leaves);
+		json_add_u64(obj, "ideal_leaves", stats->ideal_leaves);
 	else
 		cJSON_AddNullToObject(obj, "ideal_leaves");
 	restoration = stats->walked ? lc_stats_restoration(stats) : NAN;
@@ -274,17 +260,17 @@ static void add_stats(cJSON *kernel, const struct lc_stats *stats)
 	else
 		cJSON_AddNullToObject(obj, "restoration");
 	if (stats->walked)
-		add_u64(obj, "invalid", stats->invalid);
+		json_add_u64(obj, "invalid", stats->invalid);
 	else
 		cJSON_AddNullToObject(obj, "invalid");
-	add_u64(obj, "table_pages", stats->table_pages);
-	add_u64(obj, "mapped_bytes", stats->mapped_bytes);
+	json_add_u64(obj, "table_pages", stats->table_pages);
+	json_add_u64(obj, "mapped_bytes", stats->mapped_bytes);
 	/* What the next collapse visits; null without split tracking. */
-	add_u64_or_null(obj, "marked_regions", stats->has_marked_regions,
-			stats->marked_regions);
+	json_add_opt_u64(obj, "marked_regions", stats->has_marked_regions,
+			 stats->marked_regions);
 	add_levels(obj, "splits", stats->splits);
 	add_levels(obj, "folds", stats->folds);
-	add_u64(obj, "tables_freed", stats->tables_freed);
+	json_add_u64(obj, "tables_freed", stats->tables_freed);
 }
 
 static void add_config(cJSON *root, const struct status_view *v)
@@ -300,8 +286,8 @@ static void add_config(cJSON *root, const struct status_view *v)
 	add_duration(obj, "quiet_period_max", c->quiet_period_max);
 	add_duration(obj, "pingpong_window", c->pingpong_window);
 	add_duration(obj, "resync_interval", c->resync_interval);
-	add_u64(obj, "budget", c->budget);
-	add_u64(obj, "min_gain", c->min_gain);
+	json_add_u64(obj, "budget", c->budget);
+	json_add_u64(obj, "min_gain", c->min_gain);
 	cJSON_AddStringToObject(obj, "socket", c->socket_path);
 	snprintf(mode, sizeof(mode), "%04o", (unsigned int)c->socket_mode);
 	cJSON_AddStringToObject(obj, "socket_mode", mode);
@@ -336,7 +322,7 @@ char *status_json(const struct status_view *v)
 	}
 	add_config(root, v);
 	add_text(root, "last_error", v->last_error, v);
-	add_u64(root, "events_lost", p->lost_events);
+	json_add_u64(root, "events_lost", p->lost_events);
 
 	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

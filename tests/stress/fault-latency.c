@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stress-util.h"
+
 #ifndef SYS_memfd_secret
 #define SYS_memfd_secret 447	/* same number on arm64 and x86_64 */
 #endif
@@ -63,21 +65,6 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static bool alive(pid_t pid)

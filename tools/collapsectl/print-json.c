@@ -15,25 +15,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "json-u64.h"
 #include "print.h"
-
-static void json_add_u64(cJSON *obj, const char *key, uint64_t val)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, val);
-	cJSON_AddRawToObject(obj, key, buf);
-}
-
-/* @val when @has, null otherwise (a figure the kernel did not send). */
-static void json_add_opt_u64(cJSON *obj, const char *key, bool has,
-			     uint64_t val)
-{
-	if (has)
-		json_add_u64(obj, key, val);
-	else
-		cJSON_AddNullToObject(obj, key);
-}
 
 static void json_add_ratio(cJSON *obj, const char *key, double val)
 {
