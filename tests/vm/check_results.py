@@ -581,6 +581,78 @@ class Checker:
             except (OSError, IndexError, ValueError) as e:
                 self.check(False, f"{name} readable", str(e))
 
+    def test_faultinj(self):
+        """Splits whose page-table allocations failed, collapses beside
+        them: failures were injected, some splits failed with ENOMEM (and
+        nothing else) and some succeeded, the collapses ran, the counters,
+        the walk and the ptdump agree right after (snapshot after-faults)
+        and a final collapse reaches the ideal."""
+        self.snapshot("before")
+        self.snapshot("after-faults")
+        final = self.snapshot("final")
+        if final and final["status"]:
+            self.check_at_ideal(final, "after the failed splits and a final collapse: "
+                                "ptdump leaves == ideal")
+        else:
+            self.check(False, "snapshot final usable")
+        try:
+            with open(self.path("faultinj.txt"), encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            self.check(False, "faultinj.txt readable", str(e))
+            return
+        def num(pattern):
+            m = re.search(pattern, text, re.M)
+            return int(m[1]) if m else -1
+        injected = num(r"^injected failures: (\d+)$")
+        ok = num(r"^splits: (\d+) succeeded")
+        failed = num(r"^splits: \d+ succeeded, (\d+) failed$")
+        self.check(injected > 0, "page allocations were failed", f"{injected}")
+        self.check(failed > 0 and ok > 0, "some splits failed and some succeeded",
+                   f"{ok} succeeded, {failed} failed")
+        self.check(num(r"^other errors: (\d+)$") == 0,
+                   "every failed write failed with ENOMEM")
+        self.check(num(r"^collapses: (\d+)$") > 0, "collapses ran beside the failing splits")
+
+    def test_nlfuzz(self):
+        """nl-fuzz judged every answer in the guest; here, that both runs
+        ended with 0 violations, that every class was sent and answered as
+        root, that real collapses ran between them and the unprivileged
+        run was refused with CAP_SYS_ADMIN named, and that a final
+        collapse reaches the ideal (the fuzzing broke nothing)."""
+        final = self.snapshot("final")
+        if final and final["status"]:
+            self.check_at_ideal(final, "after the fuzzing and a final collapse: ptdump leaves == ideal")
+        else:
+            self.check(False, "snapshot final usable")
+        for run in ("root", "user"):
+            try:
+                with open(self.path(f"nlfuzz-{run}.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except OSError as e:
+                self.check(False, f"nlfuzz-{run}.txt readable", str(e))
+                continue
+            total = re.search(r"^total: (\d+) requests, (\d+) violations$", text, re.M)
+            self.check(bool(total) and int(total[1]) > 0 and total[2] == "0",
+                       f"nl-fuzz {run}: requests sent, 0 violations",
+                       total[0] if total else "no total line")
+            classes = re.findall(r"^class (\S+) +sent +(\d+)", text, re.M)
+            self.check(len(classes) >= 15 and all(int(n) > 0 for _, n in classes),
+                       f"nl-fuzz {run}: every class sent",
+                       " ".join(f"{c}={n}" for c, n in classes))
+            extra = re.search(r"^real collapses (\d+), EPERM naming CAP_SYS_ADMIN (\d+)$",
+                              text, re.M)
+            if run == "root":
+                self.check(bool(extra) and int(extra[1]) > 0,
+                           "nl-fuzz root: real collapses between the requests",
+                           extra[0] if extra else "no line")
+            else:
+                self.check(bool(extra) and int(extra[2]) > 0,
+                           "nl-fuzz unprivileged: refusals name CAP_SYS_ADMIN",
+                           extra[0] if extra else "no line")
+                self.check("events group: refused (EPERM)" in text,
+                           "nl-fuzz unprivileged: events subscription refused")
+
     def host_layout(self, status):
         """What the host needs to compute the ideal itself: the linear
         map's offset (virtual - physical), the memory regions and the
@@ -957,6 +1029,8 @@ TESTS = {
     "hotplug": Checker.test_hotplug,
     "collapse": Checker.test_collapse,
     "stress": Checker.test_stress,
+    "nlfuzz": Checker.test_nlfuzz,
+    "faultinj": Checker.test_faultinj,
     "kunit": Checker.test_kunit,
     "badinput": Checker.test_guest_only,
     # Full-system guest (tests/vm/system/): checked in the guest.
