@@ -47,6 +47,7 @@ struct region {
 	uint64_t *addr;
 	size_t pages;
 	uint64_t tag;		/* seeds the pattern; unique per allocation */
+	double expires;		/* steady mode: when it is freed */
 };
 
 struct churn_stats {
@@ -232,6 +233,66 @@ static bool free_slots(struct region *regions, const size_t *order, size_t n,
 	return ok;
 }
 
+static void sleep_until(double when)
+{
+	double left = when - now_seconds();
+	struct timespec ts;
+
+	if (left <= 0)
+		return;
+	ts.tv_sec = (time_t)left;
+	ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Steady churn, the way a server whose secret users never stop looks: a new
+ * region every @interval seconds, each freed (and checked) @lifetime seconds
+ * after it was made, for @duration seconds; at most @nregions at once (a
+ * new one waits for the oldest to go). Returns 0, or the exit status to
+ * fail with; *@ok is cleared if a region lost its contents.
+ */
+static int steady(struct region *regions, size_t nregions, uint64_t max_pages,
+		  double interval, double lifetime, double duration,
+		  struct churn_stats *st, bool *ok)
+{
+	double start = now_seconds(), next = start, t;
+	int rc;
+
+	while ((t = now_seconds()) - start < duration) {
+		double earliest = start + duration, wake;
+		size_t free_slot = nregions;
+
+		for (size_t i = 0; i < nregions; i++) {
+			if (regions[i].addr && regions[i].expires <= t &&
+			    region_destroy(&regions[i], i, st))
+				*ok = false;
+			if (!regions[i].addr) {
+				if (free_slot == nregions)
+					free_slot = i;
+			} else if (regions[i].expires < earliest) {
+				earliest = regions[i].expires;
+			}
+		}
+		if (t >= next && free_slot < nregions) {
+			rc = region_create(&regions[free_slot], 1 + rng_below(max_pages), st);
+			if (rc)
+				return rc;
+			regions[free_slot].expires = t + lifetime;
+			st->rounds++;
+			next += interval;
+			/* behind by more than a region: do not make up the backlog */
+			if (next < t)
+				next = t + interval;
+			continue;
+		}
+		/* the next region's time (if a slot is free) or the next expiry */
+		wake = free_slot < nregions && next < earliest ? next : earliest;
+		sleep_until(wake);
+	}
+	return 0;
+}
+
 static void on_sigbus(int sig, siginfo_t *info, void *ctx)
 {
 	(void)sig;
@@ -323,6 +384,11 @@ static void usage(FILE *out)
 		"                       (default 8; 0 = until --duration)\n"
 		"  -d, --duration SECS  start no new round after SECS seconds\n"
 		"  -s, --seed N         random seed (default: from time and pid)\n"
+		"  -i, --interval MS    steady churn instead of rounds: a new region\n"
+		"                       every MS milliseconds, for --duration; at most\n"
+		"                       --regions at once\n"
+		"  -l, --lifetime MS    steady churn: free each region MS milliseconds\n"
+		"                       after it was made (default 3000)\n"
 		"  -H, --hold FILE      after the last round, keep every region mapped,\n"
 		"                       write \"PID REGIONS PAGES BYTES\" to FILE and wait\n"
 		"                       for SIGUSR1 (or SIGINT/SIGTERM) before freeing\n"
@@ -354,11 +420,14 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "hold", required_argument, NULL, 'H' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "lifetime", required_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t nregions = 64, max_pages = 64, rounds = 8, duration = 0, seed;
+	uint64_t interval_ms = 0, lifetime_ms = 3000;
 	bool rounds_given = false, quiet = false, ok = true;
 	const char *hold_file = NULL;
 	struct churn_stats st = { 0 };
@@ -369,7 +438,7 @@ int main(int argc, char **argv)
 	int opt, rc = 0;
 
 	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while ((opt = getopt_long(argc, argv, "n:m:r:d:s:H:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "n:m:r:d:s:H:i:l:qh", longopts, NULL)) != -1) {
 		uint64_t *dst = NULL;
 
 		switch (opt) {
@@ -379,6 +448,8 @@ int main(int argc, char **argv)
 		case 'd': dst = &duration; break;
 		case 's': dst = &seed; break;
 		case 'H': hold_file = optarg; break;
+		case 'i': dst = &interval_ms; break;
+		case 'l': dst = &lifetime_ms; break;
 		case 'q': quiet = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_USAGE;
@@ -402,6 +473,16 @@ int main(int argc, char **argv)
 	}
 	if (!rounds && !duration) {
 		fprintf(stderr, "secretmem-churn: --rounds 0 needs --duration\n");
+		return EXIT_USAGE;
+	}
+	if (interval_ms && (!duration || rounds_given || hold_file)) {
+		fprintf(stderr, "secretmem-churn: --interval needs --duration, and "
+			"takes neither --rounds nor --hold\n");
+		return EXIT_USAGE;
+	}
+	if (interval_ms > 3600000 || !lifetime_ms || lifetime_ms > 3600000) {
+		fprintf(stderr, "secretmem-churn: --interval and --lifetime must be in "
+			"1..3600000 ms\n");
 		return EXIT_USAGE;
 	}
 
@@ -430,6 +511,11 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_BLOCK, &wake, NULL);
 
 	start = now_seconds();
+	if (interval_ms) {
+		rc = steady(regions, nregions, max_pages, interval_ms / 1e3,
+			    lifetime_ms / 1e3, (double)duration, &st, &ok);
+		goto out;
+	}
 	for (;;) {
 		bool last;
 		size_t n = 0;
