@@ -581,6 +581,21 @@ class Checker:
             except (OSError, IndexError, ValueError) as e:
                 self.check(False, f"{name} readable", str(e))
 
+    def test_steady(self):
+        """Steady churn beside collapsed (a benchmark's run): the end
+        snapshot agrees with the ptdump and the counters, and the figures
+        were written; the figures themselves are reported, not judged."""
+        self.snapshot("end")
+        try:
+            with open(self.path("steady-figures.txt"), encoding="utf-8") as f:
+                figures = dict(l.strip().split("=", 1) for l in f if "=" in l)
+        except OSError as e:
+            self.check(False, "steady-figures.txt readable", str(e))
+            return
+        self.check(int(figures.get("samples", 0)) > 0 and "daemon_cpu_ms" in figures,
+                   "steady churn: samples and the daemon's CPU time recorded",
+                   " ".join(f"{k}={v}" for k, v in figures.items()))
+
     def test_faultinj(self):
         """Splits whose page-table allocations failed, collapses beside
         them: failures were injected, some splits failed with ENOMEM (and
@@ -1036,6 +1051,7 @@ TESTS = {
     # Full-system guest (tests/vm/system/): checked in the guest.
     "ynl": Checker.test_guest_only,
     "daemon": Checker.test_daemon,
+    "steady": Checker.test_steady,
     "degraded": Checker.test_guest_only,
 }
 
