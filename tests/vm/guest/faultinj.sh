@@ -16,10 +16,10 @@
 . /lib/linmap-guest.sh
 
 rounds=${1:-300}
-fi=/sys/kernel/debug/fail_page_alloc
+fpa=/sys/kernel/debug/fail_page_alloc
 knob=/sys/kernel/debug/linmap/split_to_ptes
 churn=/sys/kernel/debug/linmap/permission_churn
-[ -d "$fi" ] || fail "no $fi (CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)"
+[ -d "$fpa" ] || fail "no $fpa (CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)"
 [ -w "$knob" ] || fail "no $knob (CONFIG_ARM64_LINMAP_DEBUGFS)"
 record_page_size
 
@@ -32,14 +32,14 @@ base=$((top - 0x40000000))
 snapshot before
 
 times=1000000
-echo Y >"$fi/task-filter"
-echo N >"$fi/ignore-gfp-wait"
-echo N >"$fi/ignore-gfp-highmem"
-echo 0 >"$fi/min-order"
-echo 1 >"$fi/interval"
-echo 0 >"$fi/verbose"
-echo $times >"$fi/times"
-echo 20 >"$fi/probability"
+echo Y >"$fpa/task-filter"
+echo N >"$fpa/ignore-gfp-wait"
+echo N >"$fpa/ignore-gfp-highmem"
+echo 0 >"$fpa/min-order"
+echo 1 >"$fpa/interval"
+echo 0 >"$fpa/verbose"
+echo $times >"$fpa/times"
+echo 20 >"$fpa/probability"
 
 # Beside the failing writes: collapses and statistics, not failed (forked
 # before make-it-fail is ever set, and it is per task).
@@ -98,8 +98,8 @@ while [ $i -lt "$rounds" ]; do
 	fi
 	i=$((i + 1))
 done
-echo 0 >"$fi/probability"
-left=$(cat "$fi/times")
+echo 0 >"$fpa/probability"
+left=$(cat "$fpa/times")
 touch "$stop"
 rc=0
 wait $coll || { note "the collapse loop failed"; rc=1; }
