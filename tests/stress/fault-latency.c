@@ -52,16 +52,11 @@ static void usage(FILE *f)
 		"  --while-pid P  and go on until process P has exited\n");
 }
 
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+static bool parse_in(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (!parse_u64(s, &v) || v < min || v > max)
 		return false;
 	*out = v;
 	return true;
@@ -89,15 +84,15 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (!parse_u64(optarg, 1, 1 << 20, &pages))
+			if (!parse_in(optarg, 1, 1 << 20, &pages))
 				goto bad;
 			break;
 		case 'f':
-			if (!parse_u64(optarg, 1, 1 << 26, &want))
+			if (!parse_in(optarg, 1, 1 << 26, &want))
 				goto bad;
 			break;
 		case 'w':
-			if (!parse_u64(optarg, 1, INT32_MAX, &pid))
+			if (!parse_in(optarg, 1, INT32_MAX, &pid))
 				goto bad;
 			break;
 		case 'h':

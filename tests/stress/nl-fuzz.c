@@ -62,6 +62,8 @@
 
 #include <linux/linmap.h>
 
+#include "stress-util.h"
+
 #define BUF_SIZE	4096
 #define SENTINEL_SECS	30
 
@@ -830,15 +832,6 @@ static void usage(FILE *f)
 	fprintf(f, "usage: nl-fuzz [--seed N] [--count N] [--collapse-every N] [--as-user UID]\n");
 }
 
-static bool parse_ul(const char *s, unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return !errno && end != s && !*end && s[0] != '-';
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -849,7 +842,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	unsigned long count = 5000, every = 50, uid = 0, v, i;
+	uint64_t count = 5000, every = 50, uid = 0, v;
+	unsigned long i;
 	uint32_t seq = 1;
 	int family, group, fd, opt, c;
 	struct answer_seen a;
@@ -858,20 +852,21 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			if (!parse_ul(optarg, &v))
+			if (!parse_u64(optarg, &v))
 				goto bad;
 			seed = v;
 			break;
 		case 'n':
-			if (!parse_ul(optarg, &count) || !count)
+			if (!parse_u64(optarg, &count) || !count)
 				goto bad;
 			break;
 		case 'c':
-			if (!parse_ul(optarg, &every))
+			if (!parse_u64(optarg, &every))
 				goto bad;
 			break;
 		case 'u':
-			if (!parse_ul(optarg, &uid) || !uid)
+			if (!parse_u64(optarg, &uid) || !uid ||
+			    uid >= (uid_t)-1)
 				goto bad;
 			unprivileged = true;
 			break;
@@ -896,7 +891,7 @@ int main(int argc, char **argv)
 	fd = open_socket();
 	if (fd < 0)
 		return 1;
-	printf("nl-fuzz: seed %" PRIu64 ", %lu requests, %s, memory [0x%" PRIx64
+	printf("nl-fuzz: seed %" PRIu64 ", %" PRIu64 " requests, %s, memory [0x%" PRIx64
 	       ", 0x%" PRIx64 ")\n", seed, count,
 	       unprivileged ? "unprivileged" : "as root", mem_start, mem_end);
 	if (unprivileged)
@@ -951,7 +946,7 @@ int main(int argc, char **argv)
 			printf(" %s %lu", strerrorname_np(v) ?: "?", errnos[v]);
 	printf("\nreal collapses %lu, EPERM naming CAP_SYS_ADMIN %lu\n",
 	       real_collapses, cap_refusals);
-	printf("total: %lu requests, %lu violations\n", count,
+	printf("total: %" PRIu64 " requests, %lu violations\n", count,
 	       total_violations);
 	return total_violations ? 1 : 0;
 bad:

@@ -39,6 +39,8 @@
 #define SYS_memfd_secret 447	/* same number on arm64 and x86_64 */
 #endif
 
+#include "stress-util.h"
+
 #define EXIT_USAGE	2
 #define EXIT_UNSUPPORTED 77
 #define MAX_REPORTS_PER_REGION 4
@@ -398,17 +400,6 @@ static void usage(FILE *out)
 		"Every page gets a pattern that is checked before its region is\n"
 		"unmapped.  Exit status: 0 ok, 1 corruption or system call failure,\n"
 		"2 usage error, 77 memfd_secret(2) not available.\n");
-}
-
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	if (!s || !*s || *s == '-')
-		return false;
-	*v = strtoull(s, &end, 0);
-	return errno == 0 && *end == '\0';
 }
 
 int main(int argc, char **argv)

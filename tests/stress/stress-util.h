@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the guest's measuring programs share: a monotonic clock in
- * nanoseconds and the comparison qsort() sorts their samples with.
+ * nanoseconds, the comparison qsort() sorts their samples with, and the
+ * parser of their numeric options.
  */
 #ifndef LINMAP_STRESS_UTIL_H
 #define LINMAP_STRESS_UTIL_H
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 static inline uint64_t now_ns(void)
@@ -22,6 +26,18 @@ static inline int cmp_u64(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* A whole number in decimal, hex (0x) or octal (0), no sign: into *v. */
+static inline bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		return false;
+	*v = strtoull(s, &end, 0);
+	return errno == 0 && *end == '\0';
 }
 
 #endif
