@@ -25,10 +25,36 @@ cat "$RESULTS/ynl-caps.json"
 [ "$(json "$RESULTS/ynl-caps.json" 'bool(j.get("bbml3"))')" = True ] ||
 	fail "get-caps through ynl does not report BBML3"
 
-# Events, from before the churn until after the collapse.
-ynl --subscribe events --duration 12 >"$RESULTS/ynl-events.jsonl" 2>"$RESULTS/ynl-events.err" &
+# Events, from before the churn until after the collapse.  The subscriber
+# is YNL's own library (cli.py's YnlFamily and poll_ntf()), driven so that
+# nothing depends on how fast python runs under TCG: it says when it has
+# joined the group (the churn starts only then), prints each notification
+# unbuffered, and ends when both the split and the collapse notification
+# have arrived; the shell gives it 30 s after the collapse to see them.
+rm -f "$RESULTS/ynl-events.ready"
+python3 -u - "$ynl_dir/pyynl" "$ynl_dir/specs/linmap.yaml" "$RESULTS/ynl-events.ready" \
+	>"$RESULTS/ynl-events.jsonl" 2>"$RESULTS/ynl-events.err" <<'PY' &
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from lib import YnlFamily
+ynl = YnlFamily(sys.argv[2], schema='')
+ynl.ntf_subscribe('events')
+open(sys.argv[3], 'w').close()
+seen = set()
+for msg in ynl.poll_ntf(duration=600):
+    print(json.dumps(msg, default=str), flush=True)
+    seen.add(msg.get('name'))
+    if {'split-ntf', 'collapse-ntf'} <= seen:
+        break
+PY
 sub=$!
-sleep 3	# python starts slowly under TCG: let it join the group
+for _ in $(seq 1200); do
+	[ -e "$RESULTS/ynl-events.ready" ] && break
+	kill -0 "$sub" 2>/dev/null || break
+	sleep 0.1
+done
+[ -e "$RESULTS/ynl-events.ready" ] ||
+	fail "the ynl subscriber did not join the events group: $(cat "$RESULTS/ynl-events.err")"
 
 secretmem-churn --regions 64 --max-pages 64 --rounds 3 --seed 5 \
 	>"$RESULTS/secretmem-churn.txt" 2>&1 || fail "secretmem-churn failed"
@@ -59,11 +85,15 @@ cat "$RESULTS/ynl-collapse.json"
 ynl --do get-stats --json '{"walk": true}' >"$RESULTS/ynl-stats-collapsed.json" ||
 	fail "ynl --do get-stats (walk) failed"
 
+for _ in $(seq 300); do
+	kill -0 "$sub" 2>/dev/null || break
+	sleep 0.1
+done
+kill "$sub" 2>/dev/null && note "the ynl subscriber did not see both notifications in 30 s"
 wait "$sub"
 note "subscriber exit status $?"
 
-# After the subscriber's window (python starts slowly under TCG, and the
-# collapse must fall inside the window).  Unprivileged get-stats: a walk (ideal leaves, invalid entries) needs
+# Unprivileged get-stats: a walk (ideal leaves, invalid entries) needs
 # CAP_SYS_ADMIN, and the kernel says so in its extack ("Netlink error:
 # EXTACK: STRERROR", the extack before the errno's text); the whole map's
 # counters are world-readable.
