@@ -61,6 +61,25 @@ _Static_assert(offsetof(struct lc_collapse_result, longest_hold_nsecs) >=
 	       "lc_collapse_result.longest_hold_nsecs inside the second version");
 _Static_assert(sizeof(struct lc_event) >= LC_EVENT_SIZE_VER3, "lc_event shrank");
 
+/* Minimum ages and ping-pongs: beyond the end of the previous versions. */
+_Static_assert(sizeof(struct lc_caps) == LC_CAPS_SIZE_VER3 &&
+	       offsetof(struct lc_caps, pingpong_msecs) >= LC_CAPS_SIZE_VER2,
+	       "lc_caps.pingpong_msecs inside the previous version");
+_Static_assert(sizeof(struct lc_stats) == LC_STATS_SIZE_VER4 &&
+	       offsetof(struct lc_stats, pingpongs) >= LC_STATS_SIZE_VER3,
+	       "lc_stats.pingpongs inside the previous version");
+_Static_assert(sizeof(struct lc_collapse_req) == LC_COLLAPSE_REQ_SIZE_VER3 &&
+	       offsetof(struct lc_collapse_req, min_age_msecs) >=
+	       LC_COLLAPSE_REQ_SIZE_VER2,
+	       "lc_collapse_req.min_age_msecs inside the previous version");
+_Static_assert(sizeof(struct lc_collapse_result) == LC_COLLAPSE_RESULT_SIZE_VER4 &&
+	       offsetof(struct lc_collapse_result, young) >=
+	       LC_COLLAPSE_RESULT_SIZE_VER3,
+	       "lc_collapse_result.young inside the previous version");
+_Static_assert(sizeof(struct lc_event) == LC_EVENT_SIZE_VER4 &&
+	       offsetof(struct lc_event, split.pingpongs) < LC_EVENT_SIZE_VER1,
+	       "lc_event changed shape");
+
 int lc_abi_check_size(struct lc_ctx *ctx, const char *op, const char *what,
 		      size_t size, size_t min)
 {

@@ -26,6 +26,7 @@ static const char *const lc_caps_attr_names[LINMAP_A_CAPS_MAX + 1] = {
 	[LINMAP_A_CAPS_LINEAR_END]	= "linear-end",
 	[LINMAP_A_CAPS_RAM_BYTES]	= "ram-bytes",
 	[LINMAP_A_CAPS_REGION_SIZE]	= "region-size",
+	[LINMAP_A_CAPS_PINGPONG_MSECS]	= "pingpong-msecs",
 };
 
 static int lc_caps_parse_any(struct nl_msg *msg, void *out, char *detail,
@@ -73,6 +74,9 @@ int lc_caps_reply_parse(struct nl_msg *msg, struct lc_caps *caps,
 					    &c.linear_start, &c.linear_end);
 	if (lc_attrs_has(&attrs, LINMAP_A_CAPS_REGION_SIZE))
 		c.region_size = lc_attrs_uint(&attrs, LINMAP_A_CAPS_REGION_SIZE);
+	if (lc_attrs_has(&attrs, LINMAP_A_CAPS_PINGPONG_MSECS))
+		c.pingpong_msecs = (uint32_t)lc_attrs_uint(&attrs,
+							   LINMAP_A_CAPS_PINGPONG_MSECS);
 	if (attrs.err)
 		return attrs.err;
 

@@ -29,6 +29,7 @@ void lc_collapse_result_add(struct lc_collapse_result *sum,
 		sum->has_regions_scanned = step->has_regions_scanned;
 		sum->has_longest_hold = step->has_longest_hold;
 		sum->longest_hold_nsecs = step->longest_hold_nsecs;
+		sum->min_age_msecs = step->min_age_msecs;
 	} else {
 		if (!step->has_regions_scanned)
 			sum->has_regions_scanned = false;
@@ -51,4 +52,8 @@ void lc_collapse_result_add(struct lc_collapse_result *sum,
 	sum->has_next = step->has_next;
 	sum->next = step->next;
 	sum->nsecs += step->nsecs;
+	sum->young += step->young;
+	/* A count since boot: the latest step's */
+	sum->has_pingpongs = step->has_pingpongs;
+	sum->pingpongs = step->pingpongs;
 }

@@ -54,6 +54,8 @@ static const char *const lc_collapse_attr_names[LINMAP_A_COLLAPSE_MAX + 1] = {
 	[LINMAP_A_COLLAPSE_FULL_SCAN]		= "full-scan",
 	[LINMAP_A_COLLAPSE_REGIONS_SCANNED]	= "regions-scanned",
 	[LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS]	= "longest-hold-nsecs",
+	[LINMAP_A_COLLAPSE_MIN_AGE_MSECS]	= "min-age-msecs",
+	[LINMAP_A_COLLAPSE_PINGPONGS]		= "pingpongs",
 };
 
 static const char *const lc_skip_names[LC_SKIP_NR] = {
@@ -105,7 +107,11 @@ struct nl_msg *lc_collapse_request_build(int family,
 	     nla_put_flag(msg, LINMAP_A_COLLAPSE_DRY_RUN) < 0) ||
 	    /* Only when asked for: a kernel before split tracking refuses it. */
 	    (req->full_scan &&
-	     nla_put_flag(msg, LINMAP_A_COLLAPSE_FULL_SCAN) < 0)) {
+	     nla_put_flag(msg, LINMAP_A_COLLAPSE_FULL_SCAN) < 0) ||
+	    /* Only when asked for: a kernel without minimum ages refuses it. */
+	    (req->min_age_msecs &&
+	     nla_put_u32(msg, LINMAP_A_COLLAPSE_MIN_AGE_MSECS,
+			 req->min_age_msecs) < 0)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -151,6 +157,15 @@ int lc_collapse_result_parse(struct nl_msg *msg, const struct lc_op *op,
 	if (r.has_longest_hold)
 		r.longest_hold_nsecs = lc_attrs_uint(&attrs,
 						     LINMAP_A_COLLAPSE_LONGEST_HOLD_NSECS);
+	/* Minimum ages: the young skips, the echo, the ping-pongs. */
+	lc_attrs_counts(&attrs, LINMAP_A_COLLAPSE_SKIPS, &lc_young_counts,
+			&r.young);
+	if (lc_attrs_has(&attrs, LINMAP_A_COLLAPSE_MIN_AGE_MSECS))
+		r.min_age_msecs = (uint32_t)lc_attrs_uint(&attrs,
+							  LINMAP_A_COLLAPSE_MIN_AGE_MSECS);
+	r.has_pingpongs = lc_attrs_has(&attrs, LINMAP_A_COLLAPSE_PINGPONGS);
+	if (r.has_pingpongs)
+		r.pingpongs = lc_attrs_uint(&attrs, LINMAP_A_COLLAPSE_PINGPONGS);
 	if (attrs.err)
 		return attrs.err;
 

@@ -45,6 +45,12 @@ static int lc_skip_index(uint64_t key)
 	}
 }
 
+/* The skip reasons beyond lc_skip's frozen range: "young" alone. */
+static int lc_young_index(uint64_t key)
+{
+	return key == LINMAP_SKIP_REASON_YOUNG ? 0 : -1;
+}
+
 const struct lc_count_set lc_level_counts = {
 	.key_name	= "level",
 	.key_type	= LINMAP_A_LEVEL_COUNT_LEVEL,
@@ -61,6 +67,15 @@ const struct lc_count_set lc_skip_counts = {
 	.attr_max	= LINMAP_A_SKIP_COUNT_MAX,
 	.nr		= LC_SKIP_NR,
 	.index		= lc_skip_index,
+};
+
+const struct lc_count_set lc_young_counts = {
+	.key_name	= "reason",
+	.key_type	= LINMAP_A_SKIP_COUNT_REASON,
+	.count_type	= LINMAP_A_SKIP_COUNT_COUNT,
+	.attr_max	= LINMAP_A_SKIP_COUNT_MAX,
+	.nr		= 1,
+	.index		= lc_young_index,
 };
 
 /* Both nest sets have three attribute types; room for a few more. */

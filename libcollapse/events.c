@@ -37,6 +37,8 @@ static const char *const lc_split_event_attr_names[LINMAP_A_SPLIT_EVENT_MAX + 1]
 	[LINMAP_A_SPLIT_EVENT_PAD]		= "pad",
 	[LINMAP_A_SPLIT_EVENT_SPLITS]		= "splits",
 	[LINMAP_A_SPLIT_EVENT_NEW_SPLITS]	= "new-splits",
+	[LINMAP_A_SPLIT_EVENT_PINGPONGS]	= "pingpongs",
+	[LINMAP_A_SPLIT_EVENT_NEW_PINGPONGS]	= "new-pingpongs",
 };
 
 const struct lc_op lc_op_split_ntf = {
@@ -77,6 +79,12 @@ static int lc_split_event_parse(struct nl_msg *msg, struct lc_event *ev,
 			e.split.splits);
 	e.split.new_splits = lc_attrs_uint(&attrs,
 					   LINMAP_A_SPLIT_EVENT_NEW_SPLITS);
+	/* A pair: both or neither (a kernel without ping-pong counts). */
+	e.split.has_pingpongs = lc_attrs_pair(&attrs,
+					      LINMAP_A_SPLIT_EVENT_PINGPONGS,
+					      LINMAP_A_SPLIT_EVENT_NEW_PINGPONGS,
+					      &e.split.pingpongs,
+					      &e.split.new_pingpongs);
 	if (attrs.err)
 		return attrs.err;
 

@@ -96,6 +96,12 @@ int lc_genl_open(const char *what, struct nl_sock **sock, int *family);
 /* The collapse's longest lock hold (no new function either): */
 #define LC_COLLAPSE_RESULT_SIZE_VER3	208	/* + longest_hold_nsecs, has_ */
 #define LC_EVENT_SIZE_VER3		216	/* its collapse result grew */
+/* Minimum ages and ping-pongs (no new function either): */
+#define LC_CAPS_SIZE_VER3		184	/* + pingpong_msecs */
+#define LC_STATS_SIZE_VER4		224	/* + pingpongs, has_ */
+#define LC_COLLAPSE_REQ_SIZE_VER3	56	/* + min_age_msecs */
+#define LC_COLLAPSE_RESULT_SIZE_VER4	232	/* + young, pingpongs, has_, min_age_msecs */
+#define LC_EVENT_SIZE_VER4		240	/* its collapse result grew */
 
 /*
  * Check @size of structure @what (e.g. "struct lc_caps") for @op against
@@ -209,6 +215,7 @@ struct lc_count_set {
 
 extern const struct lc_count_set lc_level_counts;	/* LC_LEVEL_NR */
 extern const struct lc_count_set lc_skip_counts;	/* LC_SKIP_NR */
+extern const struct lc_count_set lc_young_counts;	/* "young" only */
 
 /*
  * Add the counts of every nest of attribute @type to @counts (set->nr

@@ -96,6 +96,14 @@ struct lc_caps {
 	 * never sees it.
 	 */
 	uint64_t region_size;
+	/*
+	 * A split of a PMD block that a collapse built less than this many
+	 * milliseconds before is a ping-pong (lc_stats.pingpongs).  0: a
+	 * kernel without minimum ages and ping-pong counts, which refuses
+	 * lc_collapse_req.min_age_msecs.  A program built against older
+	 * headers passes a smaller size and never sees it.
+	 */
+	uint32_t pingpong_msecs;
 };
 
 /* Ask the kernel for its capabilities ("get-caps"); @caps_size: sizeof(*caps). */
@@ -172,6 +180,13 @@ struct lc_stats {
 	 */
 	uint64_t marked_regions;
 	bool has_marked_regions;
+	/*
+	 * Ping-pongs since boot: PMD blocks a collapse built and split again
+	 * within lc_caps.pingpong_msecs.  Valid when has_pingpongs (false
+	 * from a kernel without them).  Older headers never see these.
+	 */
+	uint64_t pingpongs;
+	bool has_pingpongs;
 };
 
 /*
@@ -255,6 +270,15 @@ struct lc_collapse_req {
 	 * structure ends in padding, never sets it by chance).
 	 */
 	bool full_scan __attribute__((aligned(8)));
+	/*
+	 * Leave alone the PTE tables whose memory was split, or changed its
+	 * attributes, less than this many milliseconds ago (at most a day;
+	 * 0: fold whatever can be folded).  Their regions stay marked, and
+	 * lc_collapse_result.young counts them.  Needs a kernel with
+	 * lc_caps.pingpong_msecs set (an older one refuses the attribute:
+	 * -EINVAL).  Aligned beyond the previous version's end.
+	 */
+	uint32_t min_age_msecs __attribute__((aligned(8)));
 };
 
 /* What a collapse did (or, for a dry run, would do). */
@@ -296,6 +320,18 @@ struct lc_collapse_result {
 	 */
 	uint64_t longest_hold_nsecs;
 	bool has_longest_hold;
+	/*
+	 * Minimum ages (older headers never see these): the PTE tables left
+	 * alone because they changed more recently than the request's
+	 * min_age_msecs (the kernel's "young" skip reason; not in skips[],
+	 * whose size is frozen), the minimum age the kernel echoed (replies
+	 * only), and the ping-pongs since boot (see lc_stats.pingpongs),
+	 * valid when has_pingpongs, in replies and collapse events.
+	 */
+	uint64_t young;
+	uint64_t pingpongs;
+	bool has_pingpongs;
+	uint32_t min_age_msecs;
 };
 
 /*
@@ -393,6 +429,14 @@ struct lc_event {
 		struct {
 			uint64_t splits[LC_LEVEL_NR];	/* since boot, per level */
 			uint64_t new_splits;	/* since the previous split event */
+			/*
+			 * Ping-pongs (lc_stats.pingpongs) since boot and
+			 * since the previous split event, when
+			 * has_pingpongs.
+			 */
+			uint64_t pingpongs;
+			uint64_t new_pingpongs;
+			bool has_pingpongs;
 		} split;
 		/*
 		 * LC_EVENT_COLLAPSE: any caller's collapse.  The event carries

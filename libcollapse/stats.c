@@ -45,6 +45,7 @@ static const char *const lc_stats_attr_names[LINMAP_A_STATS_MAX + 1] = {
 	[LINMAP_A_STATS_TABLES_FREED]	= "tables-freed",
 	[LINMAP_A_STATS_WALK]		= "walk",
 	[LINMAP_A_STATS_MARKED_REGIONS]	= "marked-regions",
+	[LINMAP_A_STATS_PINGPONGS]	= "pingpongs",
 };
 
 /* The attribute carrying each level's leaf count. */
@@ -141,6 +142,9 @@ int lc_stats_reply_parse(struct nl_msg *msg, struct lc_stats *stats,
 	if (s.has_marked_regions)
 		s.marked_regions = lc_attrs_uint(&attrs,
 						 LINMAP_A_STATS_MARKED_REGIONS);
+	s.has_pingpongs = lc_attrs_has(&attrs, LINMAP_A_STATS_PINGPONGS);
+	if (s.has_pingpongs)
+		s.pingpongs = lc_attrs_uint(&attrs, LINMAP_A_STATS_PINGPONGS);
 	if (attrs.err)
 		return attrs.err;
 

@@ -380,7 +380,7 @@ static void test_reply_unknown_level_and_reason_are_ignored(void)
 	/* A newer kernel's level and reason, and absurd key values. */
 	put_folds(msg, LINMAP_LEAF_LEVEL_PTE + 1, 1000);
 	put_folds(msg, UINT32_MAX, 1000);
-	put_skips(msg, LINMAP_SKIP_REASON_BUDGET + 1, 1000);
+	put_skips(msg, LINMAP_SKIP_REASON_YOUNG + 1, 1000);
 	put_skips(msg, 0x80000000u, 1000);
 
 	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
@@ -391,7 +391,98 @@ static void test_reply_unknown_level_and_reason_are_ignored(void)
 	for (i = 0; i < LC_SKIP_NR; i++)
 		total += r.skips[i];
 	CHECK_U64(total, 100 + 101 + 102 + 103 + 104 + 105 + 106);
+	CHECK_U64(r.young, 0);
 	nlmsg_free(msg);
+}
+
+/* A minimum age is sent only when set, as a u32. */
+static void test_request_carries_min_age_only_when_asked(void)
+{
+	struct lc_collapse_req req = { .budget = 8 };
+	struct nlattr *tb[LINMAP_A_COLLAPSE_MAX + 1];
+	struct nl_msg *msg = lc_collapse_request_build(FK_FAMILY, &req);
+
+	CHECK(msg);
+	if (!msg)
+		return;
+	parse_request(msg, tb);
+	CHECK(!tb[LINMAP_A_COLLAPSE_MIN_AGE_MSECS]);
+	nlmsg_free(msg);
+
+	req.min_age_msecs = 86400000;
+	msg = lc_collapse_request_build(FK_FAMILY, &req);
+	CHECK(msg);
+	if (!msg)
+		return;
+	parse_request(msg, tb);
+	CHECK(tb[LINMAP_A_COLLAPSE_MIN_AGE_MSECS]);
+	if (tb[LINMAP_A_COLLAPSE_MIN_AGE_MSECS]) {
+		CHECK_INT(nla_len(tb[LINMAP_A_COLLAPSE_MIN_AGE_MSECS]), 4);
+		CHECK_U64(nla_get_u32(tb[LINMAP_A_COLLAPSE_MIN_AGE_MSECS]),
+			  86400000);
+	}
+	CHECK_INT(attr_count(msg), 2);
+	nlmsg_free(msg);
+}
+
+/*
+ * The young skips come from the skips nest (not skips[]), the minimum age
+ * and the ping-pongs from their attributes; without them, none and 0.
+ */
+static void test_reply_with_young_and_pingpongs_parses(void)
+{
+	struct nl_msg *msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	struct lc_collapse_result r;
+	char detail[LC_DETAIL_MAX];
+	uint64_t total = 0;
+	int i;
+
+	put_counts(msg);
+	put_skips(msg, LINMAP_SKIP_REASON_YOUNG, 77);
+	nla_put_u32(msg, LINMAP_A_COLLAPSE_MIN_AGE_MSECS, 5000);
+	fk_put_u64_64bit(msg, LINMAP_A_COLLAPSE_PINGPONGS,
+			 UINT64_C(0x100000003), PAD);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK_U64(r.young, 77);
+	CHECK_U64(r.min_age_msecs, 5000);
+	CHECK(r.has_pingpongs);
+	CHECK_U64(r.pingpongs, UINT64_C(0x100000003));
+	for (i = 0; i < LC_SKIP_NR; i++)
+		total += r.skips[i];
+	CHECK_U64(total, 100 + 101 + 102 + 103 + 104 + 105 + 106);
+	nlmsg_free(msg);
+
+	msg = fk_reply_new(NULL, LINMAP_CMD_COLLAPSE);
+	put_counts(msg);
+	memset(&r, 0xaa, sizeof(r));
+	CHECK_INT(lc_collapse_reply_parse(msg, &r, detail, sizeof(detail)), 0);
+	CHECK_U64(r.young, 0);
+	CHECK_U64(r.min_age_msecs, 0);
+	CHECK(!r.has_pingpongs);
+	CHECK_U64(r.pingpongs, 0);
+	nlmsg_free(msg);
+}
+
+/* Steps add up their young skips; the ping-pongs are the latest count. */
+static void test_steps_add_up_young_and_keep_the_latest_pingpongs(void)
+{
+	struct lc_collapse_result sum = { 0 };
+	struct lc_collapse_result a = {
+		.young = 3, .has_pingpongs = true, .pingpongs = 10,
+		.min_age_msecs = 5000,
+	};
+	struct lc_collapse_result b = {
+		.young = 4, .has_pingpongs = true, .pingpongs = 12,
+		.min_age_msecs = 5000,
+	};
+
+	lc_collapse_result_add(&sum, &a, true);
+	lc_collapse_result_add(&sum, &b, false);
+	CHECK_U64(sum.young, 7);
+	CHECK(sum.has_pingpongs);
+	CHECK_U64(sum.pingpongs, 12);
+	CHECK_U64(sum.min_age_msecs, 5000);
 }
 
 static void test_reply_nest_without_count_is_named(void)
@@ -600,6 +691,9 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_reply_with_longest_hold_parses),
 	TAP_TEST(test_reply_without_longest_hold_has_none),
 	TAP_TEST(test_reply_unknown_level_and_reason_are_ignored),
+	TAP_TEST(test_request_carries_min_age_only_when_asked),
+	TAP_TEST(test_reply_with_young_and_pingpongs_parses),
+	TAP_TEST(test_steps_add_up_young_and_keep_the_latest_pingpongs),
 	TAP_TEST(test_reply_nest_without_count_is_named),
 	TAP_TEST(test_reply_nest_without_level_is_named),
 	TAP_TEST(test_reply_missing_nsecs_is_named),
