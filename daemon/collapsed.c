@@ -108,6 +108,7 @@ static struct status_view daemon_view(const struct daemon *d, bool root_peer)
 		.now = now_ns(CLOCK_MONOTONIC),
 		.now_real = (double)now_ns(CLOCK_REALTIME) / NSEC_PER_SEC,
 		.started = d->started,
+		.cpu_nsecs = now_ns(CLOCK_PROCESS_CPUTIME_ID),
 		.show_addresses = root_peer,
 	};
 }

@@ -56,6 +56,8 @@ static const struct config_key config_keys[] = {
 	DURATION_KEY("collapse", resync_interval, MINUTE, 7 * DAY),
 	COUNT_KEY("collapse", budget, 1, 1ULL << 20),
 	COUNT_KEY("collapse", min_gain, 1, 1ULL << 40),
+	DURATION_KEY("collapse", steady_interval, 0, DAY),
+	DURATION_KEY("collapse", steady_cpu, NSEC_PER_MSEC, MINUTE),
 	{ "status", "socket", KEY_PATH,
 	  offsetof(struct collapsed_config, socket_path), 0, 0 },
 	{ "status", "socket_mode", KEY_MODE,
@@ -77,6 +79,8 @@ void config_defaults(struct collapsed_config *cfg)
 	cfg->resync_interval = HOUR;
 	cfg->budget = 512;
 	cfg->min_gain = 64;
+	cfg->steady_interval = 10 * NSEC_PER_SEC;
+	cfg->steady_cpu = 600 * NSEC_PER_MSEC;
 	snprintf(cfg->socket_path, sizeof(cfg->socket_path), "%s",
 		 CONFIG_DEFAULT_SOCKET);
 	cfg->socket_mode = 0660;

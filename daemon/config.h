@@ -34,6 +34,10 @@ struct collapsed_config {
 	uint64_t resync_interval;	/* ns between get-stats safety checks */
 	uint64_t budget;		/* page-table pages scanned per step */
 	uint64_t min_gain;		/* leaves a collapse must be able to save */
+	uint64_t steady_interval;	/* ns between collapses of quiet memory
+					 * while splits never stop; 0 = off */
+	uint64_t steady_cpu;		/* ns of kernel collapse time per minute
+					 * for those */
 	/* [status] */
 	char socket_path[CONFIG_SOCKET_PATH_MAX];	/* "" = no endpoint */
 	mode_t socket_mode;		/* of a socket the daemon creates */

@@ -107,8 +107,10 @@ bool kernel_probe(struct kernel *k, struct policy *p, uint64_t now)
 	if (k->degraded_logged[0])
 		log_notice("no longer degraded: the kernel can collapse");
 	k->degraded_logged[0] = '\0';
-	log_info("subscribed to linmap events (granule %" PRIu32 ", BBML3, block-capable)",
-		 k->caps.granule);
+	log_info("subscribed to linmap events (granule %" PRIu32 ", BBML3, block-capable%s)",
+		 k->caps.granule,
+		 k->caps.pingpong_msecs ? ", minimum ages" : "");
+	policy_set_min_age_supported(p, k->caps.pingpong_msecs != 0);
 	policy_on_probe_ok(p, now);
 	return true;
 }

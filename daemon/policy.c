@@ -22,6 +22,22 @@
  * - Resync: lost events, and every resync_interval without other contact
  *   with the kernel, are answered with get-stats; if the map turns out
  *   fragmented, that counts as a split seen now.
+ * - Steady churn: splits that never stop for the quiet period would keep
+ *   the daemon waiting for good.  With a kernel that takes a minimum age,
+ *   a steady run every steady_interval (from the first split, then from
+ *   the end of the previous run) collapses the marked regions with
+ *   min-age = the quiet period in force: the kernel folds what has been
+ *   quiet that long and leaves the rest.  Splits do not stop a steady run
+ *   (the memory they split is young), and no get-stats gain check comes
+ *   first (only marked regions are read).  Its kernel time counts against
+ *   steady_cpu per minute; a run that would exceed it waits for the next
+ *   minute.  Backoff comes from the kernel's ping-pong count, per region
+ *   by construction: when more than a quarter of the blocks the previous
+ *   steady run built were split again within the kernel's window, the
+ *   minimum age doubles (up to quiet_period_max), so churned memory is
+ *   left alone and quiet memory is still folded; a run without new
+ *   ping-pongs halves it back.  The daemon's own ping-pong judgement
+ *   (above) is for bursty churn and does not judge steady runs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,7 +55,11 @@ static void policy_apply_config(struct policy *p,
 	p->resync_interval = cfg->resync_interval;
 	p->budget = cfg->budget;
 	p->min_gain = cfg->min_gain;
+	p->steady_interval = cfg->steady_interval;
+	p->steady_cpu = cfg->steady_cpu;
 }
+
+#define MINUTE_NS	(60 * UINT64_C(1000000000))
 
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
@@ -74,6 +94,18 @@ static void policy_rearm(struct policy *p, uint64_t now)
 		break;
 	case POLICY_SETTLING:
 		p->deadline = add_sat(p->last_split, policy_quiet_in_force(p));
+		if (p->min_age_supported && p->steady_interval) {
+			uint64_t due = add_sat(p->last_steady > p->settling_since ?
+					       p->last_steady : p->settling_since,
+					       p->steady_interval);
+
+			/* over the CPU budget: the next minute */
+			if (p->cpu_used >= p->steady_cpu &&
+			    due < add_sat(p->cpu_window, MINUTE_NS))
+				due = add_sat(p->cpu_window, MINUTE_NS);
+			if (due < p->deadline)
+				p->deadline = due;
+		}
 		break;
 	case POLICY_COLLAPSING:
 		p->deadline = now;
@@ -115,6 +147,30 @@ static void policy_reset_run(struct policy *p)
 	memset(&p->run, 0, sizeof(p->run));
 }
 
+/*
+ * A steady run is over: judge the previous one by the ping-pongs since,
+ * and remember this one's folds and the kernel's count.
+ */
+static void policy_judge_steady_run(struct policy *p, uint64_t now)
+{
+	if (p->run.has_pingpongs) {
+		if (p->has_steady_pingpongs) {
+			uint64_t again = p->run.pingpongs - p->steady_pingpongs;
+
+			if (again * 4 > p->steady_folded &&
+			    policy_quiet_in_force(p) < p->quiet_period_max)
+				p->backoff_level++;
+			else if (!again && p->backoff_level)
+				p->backoff_level--;
+		}
+		p->steady_pingpongs = p->run.pingpongs;
+		p->has_steady_pingpongs = true;
+	}
+	p->steady_folded = p->run.folds[LC_LEVEL_PMD];
+	p->last_steady = now;
+	p->steady_runs++;
+}
+
 /* The collapse under way is over (done, or stopped by splits). */
 static void policy_finish_run(struct policy *p, uint64_t now, bool interrupted)
 {
@@ -134,7 +190,10 @@ static void policy_finish_run(struct policy *p, uint64_t now, bool interrupted)
 	p->last_done = now;
 	p->last_interrupted = interrupted;
 	p->has_last = true;
-	p->pingpong_armed = !interrupted && folded > 0;
+	p->pingpong_armed = !interrupted && folded > 0 && !p->run_steady;
+	if (p->run_steady)
+		policy_judge_steady_run(p, now);
+	p->run_steady = false;
 	policy_reset_run(p);
 }
 
@@ -148,6 +207,11 @@ void policy_on_probe_ok(struct policy *p, uint64_t now)
 		p->need_stats = true;
 	}
 	policy_rearm(p, now);
+}
+
+void policy_set_min_age_supported(struct policy *p, bool supported)
+{
+	p->min_age_supported = supported;
 }
 
 void policy_on_degraded(struct policy *p, uint64_t now, const char *reason)
@@ -186,12 +250,19 @@ void policy_on_split(struct policy *p, uint64_t now, uint64_t new_splits)
 	if (p->state == POLICY_STARTING || p->state == POLICY_DEGRADED)
 		return;
 	policy_judge_last_collapse(p, now);
+	p->last_split = now;
+	/* A steady run leaves young memory alone: splits do not stop it. */
+	if (p->state == POLICY_COLLAPSING && p->run_steady) {
+		policy_rearm(p, now);
+		return;
+	}
 	if (p->state == POLICY_COLLAPSING) {
 		p->skips[POLICY_SKIP_INTERRUPTED]++;
 		policy_finish_run(p, now, true);
 	}
+	if (p->state != POLICY_SETTLING)
+		p->settling_since = now;
 	p->state = POLICY_SETTLING;
-	p->last_split = now;
 	policy_rearm(p, now);
 }
 
@@ -287,6 +358,18 @@ void policy_on_step(struct policy *p, uint64_t now,
 	p->bytes_freed += step->bytes_freed;
 	p->nsecs += step->nsecs;
 	p->regions_scanned += step->regions_scanned;
+	p->young += step->young;
+	if (step->has_pingpongs) {
+		p->kernel_pingpongs = step->pingpongs;
+		p->has_kernel_pingpongs = true;
+	}
+	if (p->run_steady) {
+		if (now - p->cpu_window >= MINUTE_NS) {
+			p->cpu_window = now;
+			p->cpu_used = 0;
+		}
+		p->cpu_used += step->nsecs;
+	}
 
 	if (p->state != POLICY_COLLAPSING) {
 		policy_rearm(p, now);
@@ -304,10 +387,21 @@ void policy_on_step(struct policy *p, uint64_t now,
 		p->cursor = step->next;
 		p->end = step->end;
 		p->has_cursor = true;
+	} else if (p->run_steady) {
+		/* Splits go on: settle again, the next steady run is due later. */
+		policy_finish_run(p, now, false);
+		p->state = POLICY_SETTLING;
 	} else {
 		policy_finish_run(p, now, false);
 		p->state = POLICY_IDLE;
 		p->need_stats = true;	/* show what the map looks like now */
+	}
+	/* The CPU budget spent: the rest waits for the next steady run. */
+	if (p->state == POLICY_COLLAPSING && p->run_steady &&
+	    p->cpu_used >= p->steady_cpu) {
+		p->cpu_deferred++;
+		policy_finish_run(p, now, true);
+		p->state = POLICY_SETTLING;
 	}
 	policy_rearm(p, now);
 }
@@ -352,12 +446,34 @@ struct policy_action policy_tick(struct policy *p, uint64_t now)
 			act.kind = POLICY_ACT_GET_STATS;
 			break;
 		case POLICY_SETTLING:
-			p->state = POLICY_CHECKING;
-			act.kind = POLICY_ACT_GET_STATS;
-			break;
+			if (now >= add_sat(p->last_split,
+					   policy_quiet_in_force(p)) ||
+			    !p->min_age_supported || !p->steady_interval) {
+				p->state = POLICY_CHECKING;
+				act.kind = POLICY_ACT_GET_STATS;
+				break;
+			}
+			/* Splits go on: a steady run, within the CPU budget. */
+			if (now - p->cpu_window >= MINUTE_NS) {
+				p->cpu_window = now;
+				p->cpu_used = 0;
+			}
+			if (p->cpu_used >= p->steady_cpu) {
+				p->cpu_deferred++;
+				break;
+			}
+			policy_reset_run(p);
+			p->run_started = now;
+			p->run_steady = true;
+			p->state = POLICY_COLLAPSING;
+			/* its first step, now */
+			__attribute__((fallthrough));
 		case POLICY_COLLAPSING:
 			act.kind = POLICY_ACT_COLLAPSE;
 			act.req.budget = p->budget;
+			if (p->run_steady)
+				act.req.min_age_msecs =
+					policy_min_age_msecs(p);
 			if (p->has_cursor) {
 				act.req.has_range = true;
 				act.req.range.start = p->cursor;
@@ -373,6 +489,14 @@ struct policy_action policy_tick(struct policy *p, uint64_t now)
 		p->action_pending = true;
 	policy_rearm(p, now);
 	return act;
+}
+
+uint32_t policy_min_age_msecs(const struct policy *p)
+{
+	uint64_t ms = policy_quiet_in_force(p) / 1000000;
+
+	/* the kernel takes a day at most */
+	return ms > 86400000 ? 86400000 : (uint32_t)(ms ? ms : 1);
 }
 
 uint64_t policy_deadline(const struct policy *p)

@@ -69,6 +69,7 @@ struct policy {
 	/* Configuration in force (durations in ns). */
 	uint64_t quiet_period, quiet_period_max, pingpong_window;
 	uint64_t resync_interval, budget, min_gain;
+	uint64_t steady_interval, steady_cpu;
 
 	enum policy_state state;
 	char degraded_reason[POLICY_REASON_MAX];
@@ -79,7 +80,23 @@ struct policy {
 
 	/* Splits and quiet. */
 	uint64_t last_split;		/* when the latest split event came */
+	uint64_t settling_since;	/* when splits started coming */
 	unsigned int backoff_level;	/* quiet = quiet_period << level */
+
+	/*
+	 * Steady churn: the kernel takes a minimum age (a collapse leaves
+	 * what changed more recently alone).  While splits never stop, a
+	 * steady run every steady_interval folds what has been quiet for the
+	 * quiet period in force, within steady_cpu of kernel time a minute.
+	 */
+	bool min_age_supported;
+	bool run_steady;		/* the run under way is a steady one */
+	uint64_t last_steady;		/* when the latest steady run ended */
+	uint64_t cpu_window;		/* start of the current minute */
+	uint64_t cpu_used;		/* kernel ns of steady runs in it */
+	uint64_t steady_folded;		/* PMD folds of the latest steady run */
+	uint64_t steady_pingpongs;	/* kernel ping-pongs at its end */
+	bool has_steady_pingpongs;
 
 	/* The collapse under way. */
 	uint64_t cursor;		/* physical address to continue from */
@@ -113,6 +130,11 @@ struct policy {
 	uint64_t kernel_skips[LC_SKIP_NR];
 	uint64_t skips[POLICY_SKIP_NR];
 	uint64_t pingpongs, resyncs, errors;
+	/* Steady runs, the tables the kernel found too young, runs put off
+	 * for the CPU budget, the kernel's ping-pongs since boot. */
+	uint64_t steady_runs, young, cpu_deferred;
+	uint64_t kernel_pingpongs;
+	bool has_kernel_pingpongs;
 };
 
 /* A fresh policy in POLICY_STARTING; it asks for a probe at the first tick. */
@@ -125,6 +147,8 @@ void policy_reconfigure(struct policy *p, const struct collapsed_config *cfg,
 
 /* Inputs. */
 void policy_on_probe_ok(struct policy *p, uint64_t now);
+/* The probed kernel takes a minimum age (lc_caps.pingpong_msecs != 0). */
+void policy_set_min_age_supported(struct policy *p, bool supported);
 void policy_on_degraded(struct policy *p, uint64_t now, const char *reason);
 void policy_on_split(struct policy *p, uint64_t now, uint64_t new_splits);
 void policy_on_lost_events(struct policy *p, uint64_t now);
@@ -149,6 +173,9 @@ uint64_t policy_deadline(const struct policy *p);
 
 /* The quiet period in force (grown by ping-pong backoff). */
 uint64_t policy_quiet_in_force(const struct policy *p);
+
+/* The minimum age of a steady run's requests, in ms. */
+uint32_t policy_min_age_msecs(const struct policy *p);
 
 /* "idle", "settling", "backoff", "checking", "collapsing", "degraded", ... */
 const char *policy_state_name(const struct policy *p);

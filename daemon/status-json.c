@@ -138,6 +138,12 @@ static void add_policy(cJSON *root, const struct status_view *v)
 		cJSON_AddNullToObject(obj, "cursor");
 	cJSON_AddNumberToObject(obj, "steps", p->steps);
 	json_add_u64(obj, "gain", policy_gain(p));
+	/* steady runs: only with a kernel that takes a minimum age */
+	cJSON_AddBoolToObject(obj, "steady",
+			      p->min_age_supported && p->steady_interval);
+	cJSON_AddNumberToObject(obj, "min_age",
+				(double)policy_min_age_msecs(p) / 1000);
+	add_seconds(obj, "steady_cpu_used", p->cpu_used);
 }
 
 static void add_result(cJSON *obj, const struct lc_collapse_result *r)
@@ -205,6 +211,14 @@ static void add_totals(cJSON *root, const struct status_view *v)
 	json_add_u64(obj, "pingpongs", p->pingpongs);
 	json_add_u64(obj, "resyncs", p->resyncs);
 	json_add_u64(obj, "errors", p->errors);
+	json_add_u64(obj, "steady_runs", p->steady_runs);
+	json_add_u64(obj, "steady_deferred", p->cpu_deferred);
+	/* PTE tables the kernel left alone for being younger than min_age */
+	json_add_u64(obj, "young", p->young);
+	/* the kernel's, since boot; null from a kernel without them */
+	json_add_opt_u64(obj, "kernel_pingpongs", p->has_kernel_pingpongs,
+			 p->kernel_pingpongs);
+	add_seconds(obj, "cpu", v->cpu_nsecs);
 }
 
 static void add_caps(cJSON *kernel, const struct lc_caps *caps)

@@ -31,6 +31,7 @@ struct status_view {
 	uint64_t now;				/* CLOCK_MONOTONIC ns */
 	double now_real;			/* CLOCK_REALTIME s, same instant */
 	uint64_t started;			/* CLOCK_MONOTONIC ns */
+	uint64_t cpu_nsecs;			/* the daemon's CPU time, user + system */
 	/*
 	 * The peer is root: physical addresses (the policy's cursor, the
 	 * addresses in last_error and degraded_reason) are shown.  Others

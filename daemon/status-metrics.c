@@ -91,6 +91,25 @@ static void daemon_families(struct metrics *m, const struct status_view *v)
 		p->pingpongs);
 	counter(m, "collapsed_errors", "Requests to the kernel that failed.",
 		p->errors);
+	counter(m, "collapsed_steady_runs",
+		"Collapses of quiet memory while splits went on.",
+		p->steady_runs);
+	counter(m, "collapsed_steady_deferred",
+		"Steady collapses put off for the CPU budget (steady_cpu).",
+		p->cpu_deferred);
+	counter(m, "collapsed_young_page_tables",
+		"PTE tables the kernel left alone for being younger than the minimum age.",
+		p->young);
+	if (p->has_kernel_pingpongs)
+		counter(m, "collapsed_kernel_pingpongs",
+			"The kernel's ping-pongs since boot: blocks split again soon after a collapse built them.",
+			p->kernel_pingpongs);
+	metrics_family(m, "collapsed_cpu_seconds", METRICS_COUNTER, "seconds",
+		       "CPU time collapsed itself used, user and system.");
+	metrics_sample(m, NULL, NULL, (double)v->cpu_nsecs / NSEC_PER_SEC_F);
+	metrics_family(m, "collapsed_min_age_seconds", METRICS_GAUGE, "seconds",
+		       "Minimum age of the memory a steady collapse folds.");
+	metrics_sample(m, NULL, NULL, (double)policy_min_age_msecs(p) / 1000);
 	if (!p->has_last)
 		return;
 	metrics_family(m, "collapsed_last_collapse_timestamp_seconds",

@@ -245,7 +245,9 @@ static void test_help_documents_commands_and_exit_codes(void)
 	CHECK_CONTAINS(r.out, "status [--range START-END | --counts] [--json | --format FORMAT]");
 	CHECK_CONTAINS(r.out, "--counts           status: the kernel's counters only");
 	CHECK_CONTAINS(r.out, "-f, --format FORMAT");
-	CHECK_CONTAINS(r.out, "collapse [--range START-END] [--budget N] [--dry-run] [--full] [--json]");
+	CHECK_CONTAINS(r.out, "collapse [--range START-END] [--budget N] [--dry-run] [--full]\n"
+			      "           [--min-age DURATION] [--json]");
+	CHECK_CONTAINS(r.out, "    --min-age DURATION collapse: leave alone the page tables");
 	CHECK_CONTAINS(r.out, "watch [--json] [--count N]");
 	CHECK_CONTAINS(r.out, "-b, --budget N");
 	CHECK_CONTAINS(r.out, "-n, --dry-run");

@@ -415,6 +415,109 @@ static void test_refused_collapse_degrades_other_failures_do_not(void)
 	CHECK_U64(p.errors, 2);
 }
 
+/* Splits every second from @from to @to (exclusive). */
+static void split_every_second(struct policy *p, uint64_t from, uint64_t to)
+{
+	uint64_t t;
+
+	for (t = from; t < to; t += SEC(1))
+		policy_on_split(p, t, 4);
+}
+
+/*
+ * Splits that never stop: every steady_interval a steady run collapses
+ * with the quiet period as minimum age, splits do not stop it, and it
+ * settles again; without a kernel that takes minimum ages, nothing runs.
+ */
+static void test_steady_churn_collapses_quiet_memory(void)
+{
+	struct lc_collapse_result r = step_of(0, 4 * GIB, 0, 8);
+	struct policy_action act;
+	struct policy p;
+
+	start_idle(&p, SEC(1), 1000, 1000);
+	split_every_second(&p, SEC(10), SEC(20));
+	CHECK_INT(policy_tick(&p, SEC(19)).kind, POLICY_ACT_NONE);
+	/* no minimum ages: waiting for quiet, the old way */
+	CHECK_U64(policy_deadline(&p), SEC(24));
+
+	policy_set_min_age_supported(&p, true);
+	policy_on_split(&p, SEC(20), 4);
+	CHECK_U64(policy_deadline(&p), SEC(20));	/* 10s after the first */
+	act = policy_tick(&p, SEC(20));
+	CHECK_INT(act.kind, POLICY_ACT_COLLAPSE);
+	CHECK_U64(act.req.min_age_msecs, 5000);
+	CHECK(!act.req.has_range);
+	CHECK_INT(p.state, POLICY_COLLAPSING);
+	/* a split during a steady run does not stop it */
+	policy_on_split(&p, SEC(20) + 1, 4);
+	CHECK_INT(p.state, POLICY_COLLAPSING);
+	r.young = 3;
+	r.has_pingpongs = true;
+	r.pingpongs = 100;
+	policy_on_step(&p, SEC(20) + 2, &r);
+	CHECK_INT(p.state, POLICY_SETTLING);
+	CHECK_U64(p.steady_runs, 1);
+	CHECK_U64(p.young, 3);
+	CHECK_U64(p.kernel_pingpongs, 100);
+	CHECK_U64(p.skips[POLICY_SKIP_INTERRUPTED], 0);
+	CHECK_U64(policy_deadline(&p), SEC(25) + 1);	/* quiet after the split */
+	split_every_second(&p, SEC(21), SEC(30));
+	CHECK_U64(policy_deadline(&p), SEC(30) + 2);	/* the next run */
+	/* quiet at last: the whole map, the old way, without a minimum age */
+	CHECK_INT(policy_tick(&p, SEC(34)).kind, POLICY_ACT_GET_STATS);
+	CHECK_INT(p.state, POLICY_CHECKING);
+}
+
+/* More than a quarter of what a steady run built split again: back off. */
+static void test_steady_pingpongs_raise_the_minimum_age(void)
+{
+	struct lc_collapse_result r = step_of(0, 4 * GIB, 0, 8);
+	struct policy p;
+
+	start_idle(&p, SEC(1), 1000, 1000);
+	policy_set_min_age_supported(&p, true);
+	split_every_second(&p, SEC(10), SEC(21));
+	CHECK_INT(policy_tick(&p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
+	r.has_pingpongs = true;
+	r.pingpongs = 100;
+	policy_on_step(&p, SEC(20), &r);
+	split_every_second(&p, SEC(21), SEC(31));
+	CHECK_INT(policy_tick(&p, SEC(30)).kind, POLICY_ACT_COLLAPSE);
+	r.pingpongs = 103;		/* 3 of 8 again: more than a quarter */
+	policy_on_step(&p, SEC(30), &r);
+	CHECK_INT(p.backoff_level, 1);
+	split_every_second(&p, SEC(31), SEC(41));
+	{
+		struct policy_action act = policy_tick(&p, SEC(40));
+
+		CHECK_INT(act.kind, POLICY_ACT_COLLAPSE);
+		CHECK_U64(act.req.min_age_msecs, 10000);
+	}
+	policy_on_step(&p, SEC(40), &r);	/* none again: halve back */
+	CHECK_INT(p.backoff_level, 0);
+}
+
+/* Steady runs spend at most steady_cpu of kernel time a minute. */
+static void test_steady_runs_keep_to_the_cpu_budget(void)
+{
+	struct lc_collapse_result r = step_of(0, 4 * GIB, 0, 8);
+	struct policy p;
+
+	start_idle(&p, SEC(1), 1000, 1000);
+	policy_set_min_age_supported(&p, true);
+	split_every_second(&p, SEC(10), SEC(21));
+	CHECK_INT(policy_tick(&p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
+	r.nsecs = 700 * NSEC_PER_MSEC;	/* over 600ms */
+	policy_on_step(&p, SEC(20), &r);
+	split_every_second(&p, SEC(21), SEC(90));
+	/* not at 30s: the budget's minute (from 0) ends first */
+	CHECK_U64(policy_deadline(&p), SEC(60));
+	CHECK_INT(policy_tick(&p, SEC(59)).kind, POLICY_ACT_NONE);
+	CHECK_INT(policy_tick(&p, SEC(60)).kind, POLICY_ACT_COLLAPSE);
+	CHECK_U64(p.cpu_used, 0);
+}
+
 static void test_status_lines_read_well(void)
 {
 	struct lc_collapse_result r = step_of(0, 4 * GIB, GIB, 120);
@@ -450,6 +553,9 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_degraded_without_family_waits_for_resync_only),
 	TAP_TEST(test_degraded_without_bbml3_reprobes_on_reload),
 	TAP_TEST(test_refused_collapse_degrades_other_failures_do_not),
+	TAP_TEST(test_steady_churn_collapses_quiet_memory),
+	TAP_TEST(test_steady_pingpongs_raise_the_minimum_age),
+	TAP_TEST(test_steady_runs_keep_to_the_cpu_budget),
 	TAP_TEST(test_status_lines_read_well),
 };
 

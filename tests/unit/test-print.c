@@ -718,7 +718,10 @@ static void test_json_split_event_is_one_line_with_every_key(void)
 	CHECK(cJSON_IsObject(field(root, "splits")));
 	CHECK(number(field(root, "splits"), "pmd") == 3);
 	CHECK_CONTAINS(text, "\"pte\":1152921504606846977");
-	CHECK_INT(cJSON_GetArraySize(root), 3);
+	/* a kernel without ping-pong counts: null */
+	CHECK(cJSON_IsNull(field(root, "pingpongs")));
+	CHECK(cJSON_IsNull(field(root, "new_pingpongs")));
+	CHECK_INT(cJSON_GetArraySize(root), 5);
 	cJSON_Delete(root);
 	free(text);
 }
@@ -791,6 +794,28 @@ static void test_lost_line_from_the_counters_has_no_restoration(void)
 	CHECK(cJSON_IsNull(field(field(root, "stats"), "restoration")));
 	CHECK(number(field(root, "stats"), "leaves_total") == 513);
 	cJSON_Delete(root);
+	free(text);
+}
+
+/* A kernel with ping-pong counts: both in JSON, the new ones in the line. */
+static void test_split_event_shows_the_pingpongs(void)
+{
+	struct lc_event ev = split_ev;
+	char *text;
+	cJSON *root;
+
+	ev.split.has_pingpongs = true;
+	ev.split.pingpongs = 40;
+	ev.split.new_pingpongs = 2;
+	text = render_event(&print_json_ops, &ev);
+	root = cJSON_Parse(text);
+	CHECK(root);
+	CHECK(number(root, "pingpongs") == 40);
+	CHECK(number(root, "new_pingpongs") == 2);
+	cJSON_Delete(root);
+	free(text);
+	text = render_event(&print_table_ops, &ev);
+	CHECK_CONTAINS(text, "pte 1152921504606846977; 2 new ping-pongs\n");
 	free(text);
 }
 
@@ -957,6 +982,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_json_collapse_event_is_one_line_with_every_key),
 	TAP_TEST(test_json_lost_line_carries_the_current_state),
 	TAP_TEST(test_lost_line_from_the_counters_has_no_restoration),
+	TAP_TEST(test_split_event_shows_the_pingpongs),
 	TAP_TEST(test_table_events_are_one_timestamped_line),
 };
 

@@ -22,6 +22,7 @@
 #include <libcollapse.h>
 
 #include "count.h"
+#include "duration.h"
 #include "daemon-client.h"
 #include "metrics.h"
 #include "print.h"
@@ -58,7 +59,8 @@ static const char *const usage_text =
 	"      other users get the kernel's counters only.  With split\n"
 	"      tracking: the region size and the regions marked as split or\n"
 	"      changed, which the next collapse visits.\n"
-	"  collapse [--range START-END] [--budget N] [--dry-run] [--full] [--json]\n"
+	"  collapse [--range START-END] [--budget N] [--dry-run] [--full]\n"
+	"           [--min-age DURATION] [--json]\n"
 	"      Fold the linear map (or the tables mapping [START, END)) back\n"
 	"      into the largest leaves its attributes allow, and show what was\n"
 	"      folded, freed and skipped, and why, and the regions visited:\n"
@@ -93,6 +95,9 @@ static const char *const usage_text =
 	"      --full             collapse: visit every region, not only those\n"
 	"                         the kernel marked as split or changed (a\n"
 	"                         kernel before split tracking always does)\n"
+	"      --min-age DURATION collapse: leave alone the page tables split\n"
+	"                         or changed less than DURATION ago (\"5s\",\n"
+	"                         \"250ms\"; at most 1d); they stay marked\n"
 	"  -c, --count N          watch: exit after N events, N >= 1\n"
 	"  -s, --socket PATH      daemon: the status socket to read\n"
 	"  -j, --json             machine-readable JSON output (watch: one\n"
@@ -179,6 +184,7 @@ static int finish_output(void)
 enum {
 	OPT_COUNTS = 256,
 	OPT_FULL,
+	OPT_MIN_AGE,
 };
 
 static int cmd_status(int argc, char **argv)
@@ -333,6 +339,8 @@ static void collapse_failed(struct lc_ctx *ctx, int err,
 			    const struct lc_collapse_req *req,
 			    const struct lc_collapse_result *done)
 {
+	char opts[96];
+
 	fprintf(stderr, "collapsectl: %s\n", lc_strerror(ctx));
 	if (err == -EPERM)
 		fprintf(stderr,
@@ -343,10 +351,9 @@ static void collapse_failed(struct lc_ctx *ctx, int err,
 		fprintf(stderr,
 			"collapsectl: the steps before the failure scanned %" PRIu64
 			" tables and freed %" PRIu64 "; continue with: collapsectl collapse --range 0x%" PRIx64
-			"-0x%" PRIx64 "%s%s\n",
+			"-0x%" PRIx64 "%s\n",
 			done->tables_scanned, done->tables_freed, done->next,
-			done->end, req->dry_run ? " --dry-run" : "",
-			req->full_scan ? " --full" : "");
+			done->end, print_continue_options(opts, sizeof(opts), req));
 }
 
 static int cmd_collapse(int argc, char **argv)
@@ -356,6 +363,7 @@ static int cmd_collapse(int argc, char **argv)
 		{ "budget",	required_argument,	NULL, 'b' },
 		{ "dry-run",	no_argument,		NULL, 'n' },
 		{ "full",	no_argument,		NULL, OPT_FULL },
+		{ "min-age",	required_argument,	NULL, OPT_MIN_AGE },
 		{ "json",	no_argument,		NULL, 'j' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ 0 }
@@ -387,6 +395,19 @@ static int cmd_collapse(int argc, char **argv)
 		case OPT_FULL:
 			req.full_scan = true;
 			break;
+		case OPT_MIN_AGE: {
+			uint64_t ns;
+
+			if (duration_parse(optarg, &ns, why, sizeof(why)))
+				return usage_error("collapse: --min-age '%s': %s",
+						   optarg, why);
+			if (ns > UINT64_C(86400000000000))
+				return usage_error("collapse: --min-age '%s': at most 1d (the kernel's limit)",
+						   optarg);
+			/* whole milliseconds, rounded up: never younger than asked */
+			req.min_age_msecs = (uint32_t)((ns + 999999) / 1000000);
+			break;
+		}
 		case 'j':
 			format = PRINT_JSON;
 			break;

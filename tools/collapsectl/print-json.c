@@ -98,6 +98,9 @@ static cJSON *json_caps(const struct lc_caps *caps)
 	/* null from a kernel without split tracking */
 	json_add_opt_u64(obj, "region_size", caps->region_size != 0,
 			 caps->region_size);
+	/* null from a kernel without minimum ages and ping-pong counts */
+	json_add_opt_u64(obj, "pingpong_msecs", caps->pingpong_msecs != 0,
+			 caps->pingpong_msecs);
 	if (caps->has_linear_range) {
 		json_add_u64(obj, "linear_start", caps->linear_start);
 		json_add_u64(obj, "linear_end", caps->linear_end);
@@ -150,6 +153,8 @@ static cJSON *json_stats(const struct lc_stats *stats)
 	json_add_u64(obj, "mapped_bytes", stats->mapped_bytes);
 	json_add_opt_u64(obj, "marked_regions", stats->has_marked_regions,
 			 stats->marked_regions);
+	json_add_opt_u64(obj, "pingpongs", stats->has_pingpongs,
+			 stats->pingpongs);
 	/* Whole map, whatever the range: the counters events add up to. */
 	since = json_since_boot(stats);
 	if (since)
@@ -174,6 +179,10 @@ static void json_add_collapse_counts(cJSON *obj,
 	json_add_u64(obj, "tables_freed", result->tables_freed);
 	json_add_u64(obj, "bytes_freed", result->bytes_freed);
 	json_add_skips(obj, "skips", result->skips);
+	/* PTE tables younger than the minimum age: the kernel's "young" */
+	json_add_u64(obj, "young", result->young);
+	json_add_opt_u64(obj, "pingpongs", result->has_pingpongs,
+			 result->pingpongs);
 }
 
 static cJSON *json_collapse_result(const struct lc_collapse_result *result)
@@ -273,6 +282,10 @@ static int json_event(FILE *out, const struct lc_event *ev, time_t when)
 		cJSON_AddStringToObject(root, "event", "split");
 		json_add_u64(root, "new_splits", ev->split.new_splits);
 		json_add_levels(root, "splits", ev->split.splits);
+		json_add_opt_u64(root, "pingpongs", ev->split.has_pingpongs,
+				 ev->split.pingpongs);
+		json_add_opt_u64(root, "new_pingpongs", ev->split.has_pingpongs,
+				 ev->split.new_pingpongs);
 		break;
 	case LC_EVENT_COLLAPSE:
 		cJSON_AddStringToObject(root, "event", "collapse");

@@ -170,6 +170,13 @@ static void table_caps(FILE *out, const struct lc_caps *caps)
 	} else {
 		row(out, "region size", TABLE_NO_SPLIT_TRACKING);
 	}
+	if (caps->pingpong_msecs) {
+		snprintf(buf, sizeof(buf), "%" PRIu32 " ms (minimum ages: yes)",
+			 caps->pingpong_msecs);
+		row(out, "ping-pong window", buf);
+	} else {
+		row(out, "ping-pong window", "none (this kernel has no minimum ages)");
+	}
 	if (caps->has_linear_range) {
 		snprintf(buf, sizeof(buf), "0x%" PRIx64 "-0x%" PRIx64,
 			 caps->linear_start, caps->linear_end);
@@ -209,6 +216,8 @@ static void table_stats(FILE *out, const struct lc_stats *stats)
 		snprintf(buf, sizeof(buf), "n/a (no ideal leaf count)");
 	row(out, "restoration", buf);
 	/* What the next collapse visits: the kernel counts the whole map only. */
+	if (stats->has_pingpongs)
+		row_u64(out, "ping-pongs", stats->pingpongs);
 	if (stats->has_marked_regions)
 		row_u64(out, "marked regions", stats->marked_regions);
 	else
@@ -243,7 +252,7 @@ static int table_status(FILE *out, const struct lc_caps *caps,
 static int table_collapse(FILE *out, const struct lc_collapse_req *req,
 			  const struct lc_collapse_result *result)
 {
-	char buf[96];
+	char buf[96], opts[96];
 	int level, skip;
 
 	if (result->has_range)
@@ -273,6 +282,13 @@ static int table_collapse(FILE *out, const struct lc_collapse_req *req,
 	} else {
 		row(out, "longest hold", TABLE_NO_SPLIT_TRACKING);
 	}
+	if (req->min_age_msecs || result->young) {
+		snprintf(buf, sizeof(buf), "%" PRIu64 " (younger than %" PRIu32 " ms)",
+			 result->young, req->min_age_msecs);
+		row(out, "tables too young", buf);
+	}
+	if (result->has_pingpongs)
+		row_u64(out, "ping-pongs", result->pingpongs);
 
 	fprintf(out, "\n%s\n", result->dry_run ?
 		"Folds (leaves a collapse would create)" :
@@ -292,11 +308,23 @@ static int table_collapse(FILE *out, const struct lc_collapse_req *req,
 	if (result->has_range)
 		fprintf(out,
 			"continue with: collapsectl collapse --range 0x%" PRIx64
-			"-0x%" PRIx64 " --budget %" PRIu64 "%s%s\n",
+			"-0x%" PRIx64 " --budget %" PRIu64 "%s\n",
 			result->next, result->end, req->budget,
-			req->dry_run ? " --dry-run" : "",
-			req->full_scan ? " --full" : "");
+			print_continue_options(opts, sizeof(opts), req));
 	return 0;
+}
+
+const char *print_continue_options(char *buf, size_t size,
+				   const struct lc_collapse_req *req)
+{
+	char age[32] = "";
+
+	if (req->min_age_msecs)
+		snprintf(age, sizeof(age), " --min-age %" PRIu32 "ms",
+			 req->min_age_msecs);
+	snprintf(buf, size, "%s%s%s", req->dry_run ? " --dry-run" : "",
+		 req->full_scan ? " --full" : "", age);
+	return buf;
 }
 
 static int table_event(FILE *out, const struct lc_event *ev, time_t when)
@@ -309,8 +337,12 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 	switch (ev->type) {
 	case LC_EVENT_SPLIT:
 		format_levels(levels, sizeof(levels), ev->split.splits, false);
-		fprintf(out, "split: %" PRIu64 " new; since boot %s\n",
-			ev->split.new_splits, levels);
+		regions[0] = '\0';
+		if (ev->split.has_pingpongs)
+			snprintf(regions, sizeof(regions),
+				 "; %" PRIu64 " new ping-pongs", ev->split.new_pingpongs);
+		fprintf(out, "split: %" PRIu64 " new; since boot %s%s\n",
+			ev->split.new_splits, levels, regions);
 		break;
 	case LC_EVENT_COLLAPSE:
 		format_levels(levels, sizeof(levels), c->folds, true);

@@ -45,6 +45,13 @@ struct print_ops {
 	int (*daemon)(FILE *out, const char *text, const cJSON *doc);
 };
 
+/*
+ * The options a "continue with" command repeats from @req (" --dry-run",
+ * " --full", " --min-age Nms"), in @buf.
+ */
+const char *print_continue_options(char *buf, size_t size,
+				   const struct lc_collapse_req *req);
+
 extern const struct print_ops print_table_ops;
 extern const struct print_ops print_json_ops;
 
