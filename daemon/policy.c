@@ -40,6 +40,7 @@
  *   (above) is for bursty churn and does not judge steady runs.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -306,6 +307,14 @@ void policy_on_stats(struct policy *p, uint64_t now,
 	p->has_stats = true;
 	p->ideal = stats->ideal_leaves;
 	p->last_sync = now;
+	if (p->has_ratio && now > p->last_ratio_at) {
+		p->ratio_integral += p->last_ratio *
+				     (double)(now - p->last_ratio_at) / 1e9;
+		p->ratio_covered += now - p->last_ratio_at;
+	}
+	p->last_ratio = p->ideal ? (double)p->leaves / (double)p->ideal : 1.0;
+	p->last_ratio_at = now;
+	p->has_ratio = true;
 
 	switch (p->state) {
 	case POLICY_CHECKING:
@@ -391,6 +400,7 @@ void policy_on_step(struct policy *p, uint64_t now,
 		/* Splits go on: settle again, the next steady run is due later. */
 		policy_finish_run(p, now, false);
 		p->state = POLICY_SETTLING;
+		p->need_stats = true;	/* a look per run: the time average */
 	} else {
 		policy_finish_run(p, now, false);
 		p->state = POLICY_IDLE;
@@ -489,6 +499,20 @@ struct policy_action policy_tick(struct policy *p, uint64_t now)
 		p->action_pending = true;
 	policy_rearm(p, now);
 	return act;
+}
+
+double policy_restoration_average(const struct policy *p, uint64_t now)
+{
+	double integral = p->ratio_integral;
+	uint64_t covered = p->ratio_covered;
+
+	if (!p->has_ratio)
+		return NAN;
+	if (now > p->last_ratio_at) {
+		integral += p->last_ratio * (double)(now - p->last_ratio_at) / 1e9;
+		covered += now - p->last_ratio_at;
+	}
+	return covered ? integral / ((double)covered / 1e9) : p->last_ratio;
 }
 
 uint32_t policy_min_age_msecs(const struct policy *p)

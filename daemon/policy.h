@@ -119,6 +119,15 @@ struct policy {
 	uint64_t leaves, ideal;		/* total leaves, ideal leaves */
 	uint64_t kernel_splits;		/* the kernel's splits since boot, summed */
 	uint64_t last_sync;		/* when get-stats last answered */
+	/*
+	 * Restoration over time: each walk's leaves / ideal holds until the
+	 * next one; their integral over the time since the first walk.
+	 */
+	bool has_ratio;
+	double last_ratio;
+	uint64_t last_ratio_at;
+	double ratio_integral;		/* ratio x seconds */
+	uint64_t ratio_covered;		/* ns the integral covers */
 
 	/* Totals since the daemon started. */
 	uint64_t split_events, splits_seen, lost_events;
@@ -179,6 +188,12 @@ uint32_t policy_min_age_msecs(const struct policy *p);
 
 /* "idle", "settling", "backoff", "checking", "collapsing", "degraded", ... */
 const char *policy_state_name(const struct policy *p);
+
+/*
+ * The time-averaged restoration (leaves / ideal) from the first walk to
+ * @now, each walk's ratio holding until the next; NaN before any walk.
+ */
+double policy_restoration_average(const struct policy *p, uint64_t now);
 
 /* leaves - ideal, 0 if none or no statistics. */
 uint64_t policy_gain(const struct policy *p);

@@ -144,6 +144,12 @@ static void add_policy(cJSON *root, const struct status_view *v)
 	cJSON_AddNumberToObject(obj, "min_age",
 				(double)policy_min_age_msecs(p) / 1000);
 	add_seconds(obj, "steady_cpu_used", p->cpu_used);
+	/* leaves / ideal, time-weighted from the first look to the last */
+	if (p->has_ratio)
+		cJSON_AddNumberToObject(obj, "restoration_average",
+					policy_restoration_average(p, p->last_ratio_at));
+	else
+		cJSON_AddNullToObject(obj, "restoration_average");
 }
 
 static void add_result(cJSON *obj, const struct lc_collapse_result *r)

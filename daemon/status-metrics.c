@@ -107,6 +107,13 @@ static void daemon_families(struct metrics *m, const struct status_view *v)
 	metrics_family(m, "collapsed_cpu_seconds", METRICS_COUNTER, "seconds",
 		       "CPU time collapsed itself used, user and system.");
 	metrics_sample(m, NULL, NULL, (double)v->cpu_nsecs / NSEC_PER_SEC_F);
+	if (p->has_ratio) {
+		metrics_family(m, "collapsed_restoration_average_ratio",
+			       METRICS_GAUGE, NULL,
+			       "Leaves / ideal averaged over time, from collapsed's first look at the map to its last (each look holding until the next).");
+		metrics_sample(m, NULL, NULL,
+			       policy_restoration_average(p, p->last_ratio_at));
+	}
 	metrics_family(m, "collapsed_min_age_seconds", METRICS_GAUGE, "seconds",
 		       "Minimum age of the memory a steady collapse folds.");
 	metrics_sample(m, NULL, NULL, (double)policy_min_age_msecs(p) / 1000);

@@ -4,6 +4,7 @@
  * clock and injected kernel answers: no kernel, no sleeping.
  */
 #include <errno.h>
+#include <math.h>
 
 #include "duration.h"
 #include "policy.h"
@@ -415,6 +416,19 @@ static void test_refused_collapse_degrades_other_failures_do_not(void)
 	CHECK_U64(p.errors, 2);
 }
 
+/* A steady run's step at @t, and the look at the map that follows it. */
+static void steady_step(struct policy *p, uint64_t t,
+			const struct lc_collapse_result *r)
+{
+	struct lc_stats s = stats_of(1000, 1000, 7);
+
+	policy_on_step(p, t, r);
+	if (p->state != POLICY_SETTLING)
+		return;
+	CHECK_INT(policy_tick(p, t).kind, POLICY_ACT_GET_STATS);
+	policy_on_stats(p, t, &s);
+}
+
 /* Splits every second from @from to @to (exclusive). */
 static void split_every_second(struct policy *p, uint64_t from, uint64_t to)
 {
@@ -455,7 +469,7 @@ static void test_steady_churn_collapses_quiet_memory(void)
 	r.young = 3;
 	r.has_pingpongs = true;
 	r.pingpongs = 100;
-	policy_on_step(&p, SEC(20) + 2, &r);
+	steady_step(&p, SEC(20) + 2, &r);
 	CHECK_INT(p.state, POLICY_SETTLING);
 	CHECK_U64(p.steady_runs, 1);
 	CHECK_U64(p.young, 3);
@@ -481,11 +495,11 @@ static void test_steady_pingpongs_raise_the_minimum_age(void)
 	CHECK_INT(policy_tick(&p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
 	r.has_pingpongs = true;
 	r.pingpongs = 100;
-	policy_on_step(&p, SEC(20), &r);
+	steady_step(&p, SEC(20), &r);
 	split_every_second(&p, SEC(21), SEC(31));
 	CHECK_INT(policy_tick(&p, SEC(30)).kind, POLICY_ACT_COLLAPSE);
 	r.pingpongs = 103;		/* 3 of 8 again: more than a quarter */
-	policy_on_step(&p, SEC(30), &r);
+	steady_step(&p, SEC(30), &r);
 	CHECK_INT(p.backoff_level, 1);
 	split_every_second(&p, SEC(31), SEC(41));
 	{
@@ -494,8 +508,23 @@ static void test_steady_pingpongs_raise_the_minimum_age(void)
 		CHECK_INT(act.kind, POLICY_ACT_COLLAPSE);
 		CHECK_U64(act.req.min_age_msecs, 10000);
 	}
-	policy_on_step(&p, SEC(40), &r);	/* none again: halve back */
+	steady_step(&p, SEC(40), &r);	/* none again: halve back */
 	CHECK_INT(p.backoff_level, 0);
+}
+
+/* Each look's ratio holds until the next: a time-weighted average. */
+static void test_restoration_average_weights_each_look_by_time(void)
+{
+	struct lc_stats split = stats_of(3000, 1000, 8);
+	struct lc_stats whole = stats_of(1000, 1000, 8);
+	struct policy p;
+
+	policy_init(&p, &cfg, SEC(1));
+	CHECK(isnan(policy_restoration_average(&p, SEC(1))));
+	policy_on_stats(&p, SEC(10), &split);	/* 3.0 for 10 s */
+	CHECK(fabs(policy_restoration_average(&p, SEC(10)) - 3.0) < 1e-9);
+	policy_on_stats(&p, SEC(20), &whole);	/* then 1.0 for 30 s */
+	CHECK(fabs(policy_restoration_average(&p, SEC(50)) - 1.5) < 1e-9);
 }
 
 /* Steady runs spend at most steady_cpu of kernel time a minute. */
@@ -509,7 +538,7 @@ static void test_steady_runs_keep_to_the_cpu_budget(void)
 	split_every_second(&p, SEC(10), SEC(21));
 	CHECK_INT(policy_tick(&p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
 	r.nsecs = 700 * NSEC_PER_MSEC;	/* over 600ms */
-	policy_on_step(&p, SEC(20), &r);
+	steady_step(&p, SEC(20), &r);
 	split_every_second(&p, SEC(21), SEC(90));
 	/* not at 30s: the budget's minute (from 0) ends first */
 	CHECK_U64(policy_deadline(&p), SEC(60));
@@ -556,6 +585,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_steady_churn_collapses_quiet_memory),
 	TAP_TEST(test_steady_pingpongs_raise_the_minimum_age),
 	TAP_TEST(test_steady_runs_keep_to_the_cpu_budget),
+	TAP_TEST(test_restoration_average_weights_each_look_by_time),
 	TAP_TEST(test_status_lines_read_well),
 };
 

@@ -107,6 +107,8 @@ print(f"steady_runs={t['steady_runs']}")
 print(f"steady_deferred={t['steady_deferred']}")
 print(f"young_tables={t['young']}")
 print(f"collapses={t['collapses']}")
+a = json.load(open(sys.argv[1]))["policy"].get("restoration_average")
+print(f"daemon_restoration_average={a:.3f}" if a is not None else "daemon_restoration_average=none")
 PY
 cat "$figures"
 if [ "$mode" != quiet ]; then
