@@ -483,16 +483,25 @@ static void test_steady_churn_collapses_quiet_memory(void)
 	CHECK_INT(p.state, POLICY_CHECKING);
 }
 
+/*
+ * Idle with a kernel that takes a minimum age, then splits every second
+ * from 10 s: the first steady run is due at 20 s, and starts.
+ */
+static void start_steady(struct policy *p)
+{
+	start_idle(p, SEC(1), 1000, 1000);
+	policy_set_min_age_supported(p, true);
+	split_every_second(p, SEC(10), SEC(21));
+	CHECK_INT(policy_tick(p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
+}
+
 /* More than a quarter of what a steady run built split again: back off. */
 static void test_steady_pingpongs_raise_the_minimum_age(void)
 {
 	struct lc_collapse_result r = step_of(0, 4 * GIB, 0, 8);
 	struct policy p;
 
-	start_idle(&p, SEC(1), 1000, 1000);
-	policy_set_min_age_supported(&p, true);
-	split_every_second(&p, SEC(10), SEC(21));
-	CHECK_INT(policy_tick(&p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
+	start_steady(&p);
 	r.has_pingpongs = true;
 	r.pingpongs = 100;
 	steady_step(&p, SEC(20), &r);
@@ -533,10 +542,7 @@ static void test_steady_runs_keep_to_the_cpu_budget(void)
 	struct lc_collapse_result r = step_of(0, 4 * GIB, 0, 8);
 	struct policy p;
 
-	start_idle(&p, SEC(1), 1000, 1000);
-	policy_set_min_age_supported(&p, true);
-	split_every_second(&p, SEC(10), SEC(21));
-	CHECK_INT(policy_tick(&p, SEC(20)).kind, POLICY_ACT_COLLAPSE);
+	start_steady(&p);
 	r.nsecs = 700 * NSEC_PER_MSEC;	/* over 600ms */
 	steady_step(&p, SEC(20), &r);
 	split_every_second(&p, SEC(21), SEC(90));
