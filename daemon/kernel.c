@@ -248,7 +248,13 @@ void kernel_read_events(struct kernel *k, struct policy *p, uint64_t now)
 		ret = lc_events_read(k->evs, &ev, sizeof(ev));
 		if (ret == 0)
 			return;
-		if (ret == 1 && ev.type == LC_EVENT_SPLIT) {
+		if (ret == 1 && ev.type == LC_EVENT_SPLIT &&
+		    !ev.split.new_splits && ev.split.has_changes &&
+		    ev.split.new_changes) {
+			log_debug("change event: %" PRIu64 " new attribute changes",
+				  ev.split.new_changes);
+			policy_on_change(p, now);
+		} else if (ret == 1 && ev.type == LC_EVENT_SPLIT) {
 			log_debug("split event: %" PRIu64 " new splits",
 				  ev.split.new_splits);
 			policy_on_split(p, now, ev.split.new_splits);

@@ -141,6 +141,7 @@ void policy_reconfigure(struct policy *p, const struct collapsed_config *cfg,
 /* Forget the collapse under way. */
 static void policy_reset_run(struct policy *p)
 {
+	p->change_pending = false;
 	p->has_cursor = false;
 	p->cursor = 0;
 	p->end = 0;
@@ -261,6 +262,29 @@ void policy_on_split(struct policy *p, uint64_t now, uint64_t new_splits)
 		p->skips[POLICY_SKIP_INTERRUPTED]++;
 		policy_finish_run(p, now, true);
 	}
+	if (p->state != POLICY_SETTLING)
+		p->settling_since = now;
+	p->state = POLICY_SETTLING;
+	policy_rearm(p, now);
+}
+
+/*
+ * Attributes changed and nothing split (a secretmem page freed, which may
+ * make its block foldable): the map needs another look once it is quiet.
+ * Unlike a split, a change undoes no collapse (no ping-pong judgement)
+ * and does not stop one that runs; it makes the policy settle again after
+ * it, since the run may have passed the changed memory already.
+ */
+void policy_on_change(struct policy *p, uint64_t now)
+{
+	p->change_events++;
+	if (p->state == POLICY_STARTING || p->state == POLICY_DEGRADED)
+		return;
+	if (p->state == POLICY_COLLAPSING) {
+		p->change_pending = true;
+		return;
+	}
+	p->last_split = now;
 	if (p->state != POLICY_SETTLING)
 		p->settling_since = now;
 	p->state = POLICY_SETTLING;
@@ -401,6 +425,12 @@ void policy_on_step(struct policy *p, uint64_t now,
 		policy_finish_run(p, now, false);
 		p->state = POLICY_SETTLING;
 		p->need_stats = true;	/* a look per run: the time average */
+	} else if (p->change_pending) {
+		/* Changed while it ran: look again once quiet. */
+		policy_finish_run(p, now, false);
+		p->state = POLICY_SETTLING;
+		p->settling_since = p->last_split = now;
+		p->need_stats = true;
 	} else {
 		policy_finish_run(p, now, false);
 		p->state = POLICY_IDLE;

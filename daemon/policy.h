@@ -78,8 +78,14 @@ struct policy {
 	bool need_probe;		/* re-probe at the next tick */
 	bool action_pending;		/* a request is out; awaiting its result */
 
-	/* Splits and quiet. */
-	uint64_t last_split;		/* when the latest split event came */
+	/*
+	 * Splits and quiet.  A change event (attributes changed, nothing
+	 * split: a secretmem page freed) counts as a split for quiet, but
+	 * never stops a collapse and is no ping-pong; one that comes while
+	 * a collapse runs makes the policy settle again after it.
+	 */
+	uint64_t last_split;		/* when the latest split or change event came */
+	bool change_pending;		/* a change event came while collapsing */
 	uint64_t settling_since;	/* when splits started coming */
 	unsigned int backoff_level;	/* quiet = quiet_period << level */
 
@@ -131,6 +137,7 @@ struct policy {
 
 	/* Totals since the daemon started. */
 	uint64_t split_events, splits_seen, lost_events;
+	uint64_t change_events;		/* split events with changes, no splits */
 	uint64_t collapses, collapse_steps;
 	uint64_t folds[LC_LEVEL_NR];
 	uint64_t tables_freed, bytes_freed, nsecs;
@@ -160,6 +167,8 @@ void policy_on_probe_ok(struct policy *p, uint64_t now);
 void policy_set_min_age_supported(struct policy *p, bool supported);
 void policy_on_degraded(struct policy *p, uint64_t now, const char *reason);
 void policy_on_split(struct policy *p, uint64_t now, uint64_t new_splits);
+/* A split event with new attribute changes and no new splits. */
+void policy_on_change(struct policy *p, uint64_t now);
 void policy_on_lost_events(struct policy *p, uint64_t now);
 void policy_on_stats(struct policy *p, uint64_t now,
 		     const struct lc_stats *stats);

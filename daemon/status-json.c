@@ -126,7 +126,7 @@ static void add_policy(cJSON *root, const struct status_view *v)
 	else
 		add_seconds(obj, "next_deadline",
 			    deadline > v->now ? deadline - v->now : 0);
-	if (p->split_events)
+	if (p->split_events || p->change_events)
 		cJSON_AddNumberToObject(obj, "last_split",
 					unix_time(v, p->last_split));
 	else
@@ -196,6 +196,7 @@ static void add_totals(cJSON *root, const struct status_view *v)
 		return;
 	add_seconds(obj, "uptime", v->now - v->started);
 	json_add_u64(obj, "split_events", p->split_events);
+	json_add_u64(obj, "change_events", p->change_events);
 	json_add_u64(obj, "splits", p->splits_seen);
 	json_add_u64(obj, "collapses", p->collapses);
 	json_add_u64(obj, "collapse_steps", p->collapse_steps);

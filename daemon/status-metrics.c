@@ -51,6 +51,9 @@ static void daemon_families(struct metrics *m, const struct status_view *v)
 		       (double)policy_quiet_in_force(p) / NSEC_PER_SEC_F);
 	counter(m, "collapsed_split_events", "Split events received.",
 		p->split_events);
+	counter(m, "collapsed_change_events",
+		"Events that told of attribute changes and no splits.",
+		p->change_events);
 	counter(m, "collapsed_lost_events",
 		"Times the kernel dropped events and collapsed resynchronised.",
 		p->lost_events);

@@ -80,6 +80,11 @@ _Static_assert(sizeof(struct lc_event) == LC_EVENT_SIZE_VER4 &&
 	       offsetof(struct lc_event, split.pingpongs) < LC_EVENT_SIZE_VER1,
 	       "lc_event changed shape");
 
+/* Change events: inside the union, which the collapse result sizes. */
+_Static_assert(sizeof(struct lc_event) == LC_EVENT_SIZE_VER4 &&
+	       offsetof(struct lc_event, split.has_changes) < LC_EVENT_SIZE_VER1,
+	       "lc_event changed shape");
+
 int lc_abi_check_size(struct lc_ctx *ctx, const char *op, const char *what,
 		      size_t size, size_t min)
 {

@@ -39,6 +39,8 @@ static const char *const lc_split_event_attr_names[LINMAP_A_SPLIT_EVENT_MAX + 1]
 	[LINMAP_A_SPLIT_EVENT_NEW_SPLITS]	= "new-splits",
 	[LINMAP_A_SPLIT_EVENT_PINGPONGS]	= "pingpongs",
 	[LINMAP_A_SPLIT_EVENT_NEW_PINGPONGS]	= "new-pingpongs",
+	[LINMAP_A_SPLIT_EVENT_CHANGES]		= "changes",
+	[LINMAP_A_SPLIT_EVENT_NEW_CHANGES]	= "new-changes",
 };
 
 const struct lc_op lc_op_split_ntf = {
@@ -85,6 +87,12 @@ static int lc_split_event_parse(struct nl_msg *msg, struct lc_event *ev,
 					      LINMAP_A_SPLIT_EVENT_NEW_PINGPONGS,
 					      &e.split.pingpongs,
 					      &e.split.new_pingpongs);
+	/* Likewise (a kernel that announces splits only). */
+	e.split.has_changes = lc_attrs_pair(&attrs,
+					    LINMAP_A_SPLIT_EVENT_CHANGES,
+					    LINMAP_A_SPLIT_EVENT_NEW_CHANGES,
+					    &e.split.changes,
+					    &e.split.new_changes);
 	if (attrs.err)
 		return attrs.err;
 

@@ -418,7 +418,7 @@ int lc_collapse_each(struct lc_ctx *ctx, const struct lc_collapse_req *req,
 struct lc_events;
 
 enum lc_event_type {
-	LC_EVENT_SPLIT = 1,	/* leaves were split ("split-ntf") */
+	LC_EVENT_SPLIT = 1,	/* leaves were split, or attributes changed ("split-ntf") */
 	LC_EVENT_COLLAPSE,	/* a collapse ran, not a dry run ("collapse-ntf") */
 };
 
@@ -437,6 +437,17 @@ struct lc_event {
 			uint64_t pingpongs;
 			uint64_t new_pingpongs;
 			bool has_pingpongs;
+			/*
+			 * Attribute changes of the linear map (pages made
+			 * valid or invalid, permission changes) since boot
+			 * and since the previous split event, when
+			 * has_changes.  An event may carry new changes and
+			 * no new splits: a secretmem page freed splits
+			 * nothing, but may let a collapse fold its block.
+			 */
+			uint64_t changes;
+			uint64_t new_changes;
+			bool has_changes;
 		} split;
 		/*
 		 * LC_EVENT_COLLAPSE: any caller's collapse.  The event carries

@@ -76,6 +76,43 @@ static void test_split_event_decodes(void)
 	nlmsg_free(msg);
 }
 
+/* A change event: new attribute changes, no new splits. */
+static void test_split_event_decodes_the_changes(void)
+{
+	struct nl_msg *msg = split_event(5, 0);
+	char detail[LC_DETAIL_MAX];
+	struct lc_event ev;
+
+	fk_put_u64_64bit(msg, LINMAP_A_SPLIT_EVENT_CHANGES, 1000,
+			 LINMAP_A_SPLIT_EVENT_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_SPLIT_EVENT_NEW_CHANGES, 12,
+			 LINMAP_A_SPLIT_EVENT_PAD);
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  0);
+	CHECK_U64(ev.split.new_splits, 0);
+	CHECK(ev.split.has_changes);
+	CHECK_U64(ev.split.changes, 1000);
+	CHECK_U64(ev.split.new_changes, 12);
+	nlmsg_free(msg);
+
+	/* a kernel that announces splits only */
+	msg = split_event(5, 3);
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  0);
+	CHECK(!ev.split.has_changes);
+	CHECK_U64(ev.split.new_changes, 0);
+	nlmsg_free(msg);
+
+	/* one of the pair is a malformed event */
+	msg = split_event(5, 0);
+	fk_put_u64_64bit(msg, LINMAP_A_SPLIT_EVENT_NEW_CHANGES, 12,
+			 LINMAP_A_SPLIT_EVENT_PAD);
+	CHECK_INT(lc_event_parse(msg, FK_FAMILY, &ev, detail, sizeof(detail)),
+		  -EPROTO);
+	CHECK_STR(detail, "event from the kernel has attribute 'new-changes' without 'changes'");
+	nlmsg_free(msg);
+}
+
 static void test_collapse_event_decodes_without_addresses(void)
 {
 	struct nl_msg *msg = collapse_event(64);
@@ -396,6 +433,7 @@ static void test_socket_failure_is_an_error(void)
 
 static const struct tap_test tests[] = {
 	TAP_TEST(test_split_event_decodes),
+	TAP_TEST(test_split_event_decodes_the_changes),
 	TAP_TEST(test_collapse_event_decodes_without_addresses),
 	TAP_TEST(test_collapse_event_decodes_the_regions_scanned),
 	TAP_TEST(test_read_fills_an_older_callers_event_up_to_its_size),

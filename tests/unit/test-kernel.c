@@ -409,16 +409,35 @@ static void test_refused_collapse_degrades_with_extack(void)
 	kernel_close(&k);
 }
 
+/* Subscribed, and idle over a map at its ideal. */
+static void start_idle(struct kernel *k, struct policy *p)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.leaves = fake.ideal = 1000;
+	start(k, p, &fake_openers);
+	run_tick(k, p, SEC(1));
+	CHECK_INT(p->state, POLICY_IDLE);
+}
+
+/* A split event that also tells of attribute changes. */
+static struct nl_msg *change_event(uint64_t new_splits, uint64_t changes,
+				   uint64_t new_changes)
+{
+	struct nl_msg *msg = split_event(new_splits);
+
+	fk_put_u64_64bit(msg, LINMAP_A_SPLIT_EVENT_CHANGES, changes,
+			 LINMAP_A_SPLIT_EVENT_PAD);
+	fk_put_u64_64bit(msg, LINMAP_A_SPLIT_EVENT_NEW_CHANGES, new_changes,
+			 LINMAP_A_SPLIT_EVENT_PAD);
+	return msg;
+}
+
 static void test_split_and_lost_events_reach_the_policy(void)
 {
 	struct kernel k;
 	struct policy p;
 
-	memset(&fake, 0, sizeof(fake));
-	fake.leaves = fake.ideal = 1000;
-	start(&k, &p, &fake_openers);
-	run_tick(&k, &p, SEC(1));
-	CHECK_INT(p.state, POLICY_IDLE);
+	start_idle(&k, &p);
 
 	fk_queue(split_event(512), false);
 	kernel_read_events(&k, &p, SEC(10));
@@ -434,6 +453,29 @@ static void test_split_and_lost_events_reach_the_policy(void)
 	CHECK_U64(policy_deadline(&p), SEC(11));
 	CHECK_INT(run_tick(&k, &p, SEC(11)), POLICY_ACT_GET_STATS);
 	CHECK_INT(fk_pending(), 0);
+	kernel_close(&k);
+}
+
+/* An event with attribute changes and no splits is a change event. */
+static void test_change_event_reaches_the_policy(void)
+{
+	struct kernel k;
+	struct policy p;
+
+	start_idle(&k, &p);
+	fk_queue(change_event(0, 40, 4), false);
+	kernel_read_events(&k, &p, SEC(10));
+	CHECK_INT(p.state, POLICY_SETTLING);
+	CHECK_U64(p.change_events, 1);
+	CHECK_U64(p.split_events, 0);
+	CHECK_U64(policy_deadline(&p), SEC(15));
+
+	/* with splits too, it is a split event */
+	fk_queue(change_event(2, 41, 1), false);
+	kernel_read_events(&k, &p, SEC(11));
+	CHECK_U64(p.change_events, 1);
+	CHECK_U64(p.split_events, 1);
+	CHECK_U64(p.splits_seen, 2);
 	kernel_close(&k);
 }
 
@@ -540,6 +582,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_collapses_visit_the_marked_regions_and_count_them),
 	TAP_TEST(test_refused_collapse_degrades_with_extack),
 	TAP_TEST(test_split_and_lost_events_reach_the_policy),
+	TAP_TEST(test_change_event_reaches_the_policy),
 	TAP_TEST(test_request_without_ack_reopens_the_socket),
 	TAP_TEST(test_get_stats_asks_for_the_walk),
 	TAP_TEST(test_refused_walk_degrades_with_the_kernels_reason),

@@ -224,6 +224,66 @@ static void test_split_interrupts_stepping_and_waits_again(void)
 	CHECK(!act.req.has_range);
 }
 
+/*
+ * Pages made valid again (a secretmem area freed long after its splits)
+ * split nothing: the kernel's change event makes an idle policy look
+ * again once quiet, is no ping-pong, and does not stop a collapse, which
+ * then settles again instead of going idle.
+ */
+static void test_change_event_wakes_an_idle_policy(void)
+{
+	struct lc_collapse_result r1 = step_of(1 * GIB, 5 * GIB, 2 * GIB, 10);
+	struct lc_collapse_result r2 = step_of(2 * GIB, 5 * GIB, 0, 10);
+	struct policy p;
+
+	start_idle(&p, SEC(1), 1000, 1000);
+	collapse_once(&p, SEC(100));
+	CHECK_INT(p.state, POLICY_IDLE);
+
+	policy_on_change(&p, SEC(101));
+	CHECK_INT(p.state, POLICY_SETTLING);
+	CHECK_U64(p.change_events, 1);
+	CHECK_U64(p.split_events, 1);
+	CHECK_U64(p.pingpongs, 0);
+	CHECK_INT(p.backoff_level, 0);
+	CHECK_U64(policy_deadline(&p), SEC(106));
+	CHECK_INT(policy_tick(&p, SEC(106)).kind, POLICY_ACT_GET_STATS);
+	{
+		struct lc_stats s = stats_of(6000, 1000, 7);
+
+		policy_on_stats(&p, SEC(106), &s);
+	}
+	CHECK_INT(p.state, POLICY_COLLAPSING);
+	CHECK_INT(policy_tick(&p, SEC(106)).kind, POLICY_ACT_COLLAPSE);
+	policy_on_step(&p, SEC(106), &r1);
+
+	/* a change while it steps: it goes on, then settles again */
+	policy_on_change(&p, SEC(107));
+	CHECK_INT(p.state, POLICY_COLLAPSING);
+	CHECK_U64(p.skips[POLICY_SKIP_INTERRUPTED], 0);
+	CHECK_INT(policy_tick(&p, SEC(107)).kind, POLICY_ACT_COLLAPSE);
+	policy_on_step(&p, SEC(108), &r2);
+	CHECK_INT(p.state, POLICY_SETTLING);
+	CHECK_U64(p.collapses, 2);
+	CHECK_INT(policy_tick(&p, SEC(108)).kind, POLICY_ACT_GET_STATS);
+	{
+		struct lc_stats s = stats_of(1000, 1000, 7);
+
+		policy_on_stats(&p, SEC(108), &s);
+	}
+	CHECK_U64(policy_deadline(&p), SEC(113));
+
+	/* with nothing left to gain it goes idle again */
+	CHECK_INT(policy_tick(&p, SEC(113)).kind, POLICY_ACT_GET_STATS);
+	{
+		struct lc_stats s = stats_of(1000, 1000, 7);
+
+		policy_on_stats(&p, SEC(113), &s);
+	}
+	CHECK_INT(p.state, POLICY_IDLE);
+	CHECK_U64(p.pingpongs, 0);
+}
+
 static void test_pingpong_doubles_quiet_period_up_to_max(void)
 {
 	struct policy p;
@@ -578,6 +638,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_collapse_steps_follow_cursor_with_budget),
 	TAP_TEST(test_cursor_that_does_not_advance_ends_the_collapse),
 	TAP_TEST(test_split_interrupts_stepping_and_waits_again),
+	TAP_TEST(test_change_event_wakes_an_idle_policy),
 	TAP_TEST(test_pingpong_doubles_quiet_period_up_to_max),
 	TAP_TEST(test_calm_collapse_decays_backoff),
 	TAP_TEST(test_gain_below_min_gain_skips_the_collapse),

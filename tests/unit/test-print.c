@@ -721,7 +721,10 @@ static void test_json_split_event_is_one_line_with_every_key(void)
 	/* a kernel without ping-pong counts: null */
 	CHECK(cJSON_IsNull(field(root, "pingpongs")));
 	CHECK(cJSON_IsNull(field(root, "new_pingpongs")));
-	CHECK_INT(cJSON_GetArraySize(root), 5);
+	/* nor attribute-change counts */
+	CHECK(cJSON_IsNull(field(root, "changes")));
+	CHECK(cJSON_IsNull(field(root, "new_changes")));
+	CHECK_INT(cJSON_GetArraySize(root), 7);
 	cJSON_Delete(root);
 	free(text);
 }
@@ -816,6 +819,30 @@ static void test_split_event_shows_the_pingpongs(void)
 	free(text);
 	text = render_event(&print_table_ops, &ev);
 	CHECK_CONTAINS(text, "pte 1152921504606846977; 2 new ping-pongs\n");
+	free(text);
+}
+
+/* A change event: no new splits, new attribute changes. */
+static void test_split_event_shows_the_changes(void)
+{
+	struct lc_event ev = split_ev;
+	char *text;
+	cJSON *root;
+
+	ev.split.new_splits = 0;
+	ev.split.has_changes = true;
+	ev.split.changes = 300;
+	ev.split.new_changes = 6;
+	text = render_event(&print_json_ops, &ev);
+	root = cJSON_Parse(text);
+	CHECK(root);
+	CHECK(number(root, "changes") == 300);
+	CHECK(number(root, "new_changes") == 6);
+	cJSON_Delete(root);
+	free(text);
+	text = render_event(&print_table_ops, &ev);
+	CHECK_CONTAINS(text, "split: 0 new; since boot ");
+	CHECK_CONTAINS(text, "pte 1152921504606846977; 6 new attribute changes\n");
 	free(text);
 }
 
@@ -983,6 +1010,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST(test_json_lost_line_carries_the_current_state),
 	TAP_TEST(test_lost_line_from_the_counters_has_no_restoration),
 	TAP_TEST(test_split_event_shows_the_pingpongs),
+	TAP_TEST(test_split_event_shows_the_changes),
 	TAP_TEST(test_table_events_are_one_timestamped_line),
 };
 

@@ -286,6 +286,10 @@ static int json_event(FILE *out, const struct lc_event *ev, time_t when)
 				 ev->split.pingpongs);
 		json_add_opt_u64(root, "new_pingpongs", ev->split.has_pingpongs,
 				 ev->split.new_pingpongs);
+		json_add_opt_u64(root, "changes", ev->split.has_changes,
+				 ev->split.changes);
+		json_add_opt_u64(root, "new_changes", ev->split.has_changes,
+				 ev->split.new_changes);
 		break;
 	case LC_EVENT_COLLAPSE:
 		cJSON_AddStringToObject(root, "event", "collapse");

@@ -331,7 +331,7 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 {
 	const struct lc_collapse_result *c = &ev->collapse;
 	char levels[256], skips[256], bytes[96], nsecs[32], regions[40];
-	char held[32], hold[64];
+	char held[32], hold[64], changes[48];
 
 	print_time(out, when);
 	switch (ev->type) {
@@ -341,8 +341,13 @@ static int table_event(FILE *out, const struct lc_event *ev, time_t when)
 		if (ev->split.has_pingpongs)
 			snprintf(regions, sizeof(regions),
 				 "; %" PRIu64 " new ping-pongs", ev->split.new_pingpongs);
-		fprintf(out, "split: %" PRIu64 " new; since boot %s%s\n",
-			ev->split.new_splits, levels, regions);
+		changes[0] = '\0';
+		if (ev->split.has_changes)
+			snprintf(changes, sizeof(changes),
+				 "; %" PRIu64 " new attribute changes",
+				 ev->split.new_changes);
+		fprintf(out, "split: %" PRIu64 " new; since boot %s%s%s\n",
+			ev->split.new_splits, levels, regions, changes);
 		break;
 	case LC_EVENT_COLLAPSE:
 		format_levels(levels, sizeof(levels), c->folds, true);
@@ -592,6 +597,7 @@ static void table_daemon_totals(FILE *out, const cJSON *doc)
 
 	fprintf(out, "\nSince the daemon started\n");
 	row_ju64(out, "split events", totals, "split_events");
+	row_ju64(out, "change events", totals, "change_events");
 	row_ju64(out, "splits", totals, "splits");
 	row_ju64(out, "collapses", totals, "collapses");
 	row_ju64(out, "collapse steps", totals, "collapse_steps");

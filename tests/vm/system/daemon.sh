@@ -10,6 +10,10 @@
 #      back at its ideal leaf count within two quiet periods of the end of
 #      the churn (snapshot "restored" is checked against ptdump on the host);
 #      its metrics file (read on the host by node_exporter and promtool).
+#   3d. secretmem held past two quiet periods (the daemon collapses
+#      around it and goes idle), then freed: the free splits nothing, and
+#      only the kernel's change event tells the daemon; the map is back at
+#      its ideal within two quiet periods of the free.
 #   4. an idle window of IDLE seconds (argument 1, default 30, at least
 #      25) under WatchdogSec=10s (a drop-in for the measurement: the
 #      window holds at least two watchdog intervals, five pings at 5s):
@@ -128,6 +132,57 @@ journalctl -b -x -u collapsed.service MESSAGE_ID=$collapse_id --no-pager >"$RESU
 grep -q "collapsed rebuilt block mappings" "$RESULTS/journal-collapse-x.txt" ||
 	fail "journalctl -x shows no catalog text for the collapse event"
 note "journal: collapse events found by MESSAGE_ID, explained by the catalog"
+
+# 3d. Freed long after its splits.  The held regions split the map when
+#     they are made; the daemon waits a quiet period, collapses around
+#     them (their pages are out of the linear map) and goes idle.  Their
+#     free makes the pages valid again, which splits nothing: without the
+#     kernel's change event the daemon would stay idle until
+#     resync_interval (1h) while the map stays split.
+hold=/tmp/secretmem-hold.txt
+rm -f "$hold"
+secretmem-churn --regions 48 --max-pages 128 --rounds 1 --seed 11 \
+	--hold "$hold" >"$RESULTS/secretmem-hold.txt" 2>&1 &
+holder=$!
+for _ in $(seq 200); do [ -s "$hold" ] && break; sleep 0.1; done
+[ -s "$hold" ] || fail "secretmem-churn --hold did not start: $(cat "$RESULTS/secretmem-hold.txt")"
+held_since=$(now)
+idle_seen=
+while python3 -c "import sys; sys.exit(0 if $(now) - $held_since < 4 * $quiet + 30 else 1)"; do
+	daemon_json /tmp/dh.json
+	if [ "$(json /tmp/dh.json 'j["state"]')" = idle ] &&
+		python3 -c "import sys; sys.exit(0 if $(now) - $held_since > 2 * $quiet else 1)"; then
+		idle_seen=1
+		break
+	fi
+	sleep 0.5
+done
+[ -n "$idle_seen" ] || fail "collapsed did not go idle with the secretmem held: $(cat /tmp/dh.json)"
+changes_before=$(json /tmp/dh.json 'j["totals"]["change_events"]')
+kill -USR1 "$holder"
+wait "$holder" || fail "secretmem-churn --hold failed: $(cat "$RESULTS/secretmem-hold.txt")"
+freed=$(now)
+collapsectl status --json >"$RESULTS/status-freed.json" || fail "collapsectl status failed"
+[ "$(json "$RESULTS/status-freed.json" 'j["stats"]["leaves_total"] > j["stats"]["ideal_leaves"]')" = True ] ||
+	fail "freeing the held secretmem left nothing to fold: $(cat "$RESULTS/status-freed.json")"
+restored=
+while python3 -c "import sys; sys.exit(0 if $(now) - $freed < $limit + 30 else 1)"; do
+	collapsectl status --json >/tmp/st.json || fail "collapsectl status failed"
+	if [ "$(json /tmp/st.json 'j["stats"]["leaves_total"] == j["stats"]["ideal_leaves"]')" = True ]; then
+		restored=$(now)
+		break
+	fi
+	sleep 0.25
+done
+[ -n "$restored" ] || fail "the map was not restored within $((${limit%.*} + 30))s of freeing secretmem held past the quiet period: $(cat /tmp/st.json)"
+took=$(python3 -c "print(f'{$restored - $freed:.2f}')")
+figure free_to_restoration_s "$took"
+daemon_json "$RESULTS/daemon-freed.json"
+[ "$(json "$RESULTS/daemon-freed.json" "j['totals']['change_events'] > $changes_before")" = True ] ||
+	fail "collapsed counted no change event for the free: $(cat "$RESULTS/daemon-freed.json")"
+python3 -c "import sys; sys.exit(0 if $took <= $limit else 1)" ||
+	fail "restoration after the free took ${took}s, more than two quiet periods (${limit}s)"
+note "secretmem held past the quiet period and freed: restored in ${took}s by a change event"
 
 # 4. Idle: the only wakeups allowed are watchdog pings.  With the shipped
 # WatchdogSec=3min a ping is due every 90s, so a shorter window would hold
