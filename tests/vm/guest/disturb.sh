@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# disturb START END (BBML3 machine, CONFIG_ARM64_LINMAP_DEBUGFS): what a
-# collapse of the linear map costs the secretmem faults and permission
-# changes that run beside it.  [START, END) is split to pages before each
-# collapse; tests/bench/disturb-bench prints the figures.
+# disturb START END [ROUNDS] (BBML3 machine, CONFIG_ARM64_LINMAP_DEBUGFS):
+# what a collapse of the linear map costs the secretmem faults and
+# permission changes that run beside it.  [START, END) is split to pages
+# before each collapse; tests/bench/disturb-bench prints the figures.
 #
 # Three cases, each measured with fault-latency (first touches of
 # memfd_secret pages) and with the permission_churn knob (set_memory_ro()
@@ -12,13 +12,20 @@
 #   none    nothing else runs;
 #   daemon  the collapse collapsed makes: the default request (marked
 #           regions only), stepped with the kernel's default budget;
-#   whole   a full scan of the whole map (--full), in the same steps.
+#   whole   a full scan of the whole map (--full), in the same steps;
+#   busy    the control, taken first: stress-ng's memcpy stressor for a
+#           second, which keeps the other vCPU busy but never takes
+#           pgtable_split_lock (what a busy neighbour alone costs under
+#           QEMU TCG); nothing is split for it.
 # The faults are timed while the collapse runs (--while-pid); the churn is
 # sized from the fault run's collapse time, so that it lasts about as long.
+# The three cases are taken ROUNDS times (default 1) in turn, none first,
+# so that each round's cases meet the same load on the host: compare a
+# case with its own round's "none".  Results are named CASE-ROUND.
 . /lib/linmap-guest.sh
 
-[ $# = 2 ] || fail "usage: disturb.sh START END"
-start=$1 end=$2
+[ $# = 2 ] || [ $# = 3 ] || fail "usage: disturb.sh START END [ROUNDS]"
+start=$1 end=$2 rounds=${3:-1}
 knob=/sys/kernel/debug/linmap/split_to_ptes
 churn=/sys/kernel/debug/linmap/permission_churn
 [ -w "$knob" ] || fail "no $knob (CONFIG_ARM64_LINMAP_DEBUGFS)"
@@ -26,44 +33,64 @@ churn=/sys/kernel/debug/linmap/permission_churn
 # centiseconds since boot
 now_cs() { sed 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/' /proc/uptime; }
 
-fault-latency --faults 5000 >"$RESULTS/disturb-faults-none.json" ||
-	fail "fault-latency failed"
-t0=$(now_cs)
-echo 2000 >"$churn" || fail "permission churn failed"
-t1=$(now_cs)
-cat "$churn" >"$RESULTS/disturb-perm-none.txt"
-# permission changes (pairs) per centisecond, at least 1
-rate=$((2000 / ($t1 - $t0 + 1)))
-[ "$rate" -ge 1 ] || rate=1
+# Split the range to pages, for a collapse to rebuild.
+split() {
+	[ "$case" = busy ] ||
+		echo "$start $end" >"$knob" || fail "splitting $start-$end failed"
+}
 
-for case in daemon whole; do
-	case $case in
-	daemon) args="" ;;
-	whole) args="--full" ;;
-	esac
-	echo "$start $end" >"$knob" || fail "splitting $start-$end failed"
-	t0=$(now_cs)
+# What runs beside the measurement in case $case, writing what it did to
+# disturb-collapse-$1.json.
+beside() {
+	if [ "$case" = busy ]; then
+		stress-ng --memcpy 1 --timeout 1 --quiet
+		return
+	fi
 	# shellcheck disable=SC2086 # args is a word list
-	collapsectl collapse $args --json >"$RESULTS/disturb-collapse-$case-faults.json" &
-	pid=$!
-	fault-latency --faults 100 --while-pid $pid >"$RESULTS/disturb-faults-$case.json" ||
-		fail "fault-latency failed"
-	wait $pid || fail "collapse ($case) failed"
-	t1=$(now_cs)
-	n=$(((t1 - t0) * rate))
-	[ "$n" -ge 500 ] || n=500
-	[ "$n" -le 100000 ] || n=100000
+	collapsectl collapse $args --json >"$RESULTS/disturb-collapse-$1.json"
+}
 
-	echo "$start $end" >"$knob" || fail "splitting $start-$end failed"
-	# shellcheck disable=SC2086
-	collapsectl collapse $args --json >"$RESULTS/disturb-collapse-$case-perm.json" &
-	pid=$!
-	echo "$n" >"$churn" || fail "permission churn failed"
-	t2=$(now_cs)
-	wait $pid || fail "collapse ($case) failed"
-	t3=$(now_cs)
-	cat "$churn" >"$RESULTS/disturb-perm-$case.txt"
-	note "$case: collapse $((t1 - t0))0 ms beside the faults; churn of $n pairs" \
-		"$((t2 - t1))0 ms beside a collapse of $((t3 - t1))0 ms"
+round=1
+while [ $round -le "$rounds" ]; do
+	fault-latency --faults 5000 >"$RESULTS/disturb-faults-none-$round.json" ||
+		fail "fault-latency failed"
+	t0=$(now_cs)
+	echo 2000 >"$churn" || fail "permission churn failed"
+	t1=$(now_cs)
+	cat "$churn" >"$RESULTS/disturb-perm-none-$round.txt"
+	# permission changes (pairs) per centisecond, at least 1
+	rate=$((2000 / (t1 - t0 + 1)))
+	[ "$rate" -ge 1 ] || rate=1
+
+	for case in busy daemon whole; do
+		r=$case-$round
+		case $case in
+		daemon) args="" ;;
+		whole) args="--full" ;;
+		esac
+		split
+		t0=$(now_cs)
+		beside "$r-faults" &
+		pid=$!
+		fault-latency --faults 100 --while-pid $pid >"$RESULTS/disturb-faults-$r.json" ||
+			fail "fault-latency failed"
+		wait $pid || fail "$case failed"
+		t1=$(now_cs)
+		n=$(((t1 - t0) * rate))
+		[ "$n" -ge 500 ] || n=500
+		[ "$n" -le 100000 ] || n=100000
+
+		split
+		beside "$r-perm" &
+		pid=$!
+		echo "$n" >"$churn" || fail "permission churn failed"
+		t2=$(now_cs)
+		wait $pid || fail "$case failed"
+		t3=$(now_cs)
+		cat "$churn" >"$RESULTS/disturb-perm-$r.txt"
+		note "round $round, $case: $((t1 - t0))0 ms beside the faults;" \
+			"churn of $n pairs $((t2 - t1))0 ms beside $((t3 - t1))0 ms of $case"
+	done
+	round=$((round + 1))
 done
 collapsectl status --json >"$RESULTS/disturb-after.json" || fail "status failed"
