@@ -6,20 +6,21 @@
 # permission changes that run beside it.  [START, END) is split to pages
 # before each collapse; tests/bench/disturb-bench prints the figures.
 #
-# Three cases, each measured with fault-latency (first touches of
+# Four cases, each measured with fault-latency (first touches of
 # memfd_secret pages) and with the permission_churn knob (set_memory_ro()
 # and set_memory_rw() of a vmalloc page, whose linear alias changes):
 #   none    nothing else runs;
 #   daemon  the collapse collapsed makes: the default request (marked
 #           regions only), stepped with the kernel's default budget;
-#   whole   a full scan of the whole map (--full), in the same steps;
-#   busy    the control, taken first: stress-ng's memcpy stressor for a
-#           second, which keeps the other vCPU busy but never takes
-#           pgtable_split_lock (what a busy neighbour alone costs under
-#           QEMU TCG); nothing is split for it.
+#   busy    the control: dd from /dev/zero to /dev/null for as long as
+#           the round's daemon case ran, after the same split, which
+#           keeps the other vCPU busy without changing the linear map or
+#           taking pgtable_split_lock (what a busy neighbour alone costs
+#           under QEMU TCG);
+#   whole   a full scan of the whole map (--full), in the same steps.
 # The faults are timed while the collapse runs (--while-pid); the churn is
 # sized from the fault run's collapse time, so that it lasts about as long.
-# The three cases are taken ROUNDS times (default 1) in turn, none first,
+# The four cases are taken ROUNDS times (default 1) in turn, in that order,
 # so that each round's cases meet the same load on the host: compare a
 # case with its own round's "none".  Results are named CASE-ROUND.
 . /lib/linmap-guest.sh
@@ -35,20 +36,27 @@ now_cs() { sed 's/^\([0-9]*\)\.\([0-9][0-9]\).*/\1\2/' /proc/uptime; }
 
 # Split the range to pages, for a collapse to rebuild.
 split() {
-	[ "$case" = busy ] ||
-		echo "$start $end" >"$knob" || fail "splitting $start-$end failed"
+	echo "$start $end" >"$knob" || fail "splitting $start-$end failed"
 }
 
 # What runs beside the measurement in case $case, writing what it did to
 # disturb-collapse-$1.json.
+# The busy case runs for $2 centiseconds.
 beside() {
 	if [ "$case" = busy ]; then
-		stress-ng --memcpy 1 --timeout 1 --quiet
+		dd if=/dev/zero of=/dev/null bs=64k count=$(($2 * dd_rate + 1)) 2>/dev/null
 		return
 	fi
 	# shellcheck disable=SC2086 # args is a word list
 	collapsectl collapse $args --json >"$RESULTS/disturb-collapse-$1.json"
 }
+
+# dd's 64k blocks per centisecond, for the busy case
+t0=$(now_cs)
+dd if=/dev/zero of=/dev/null bs=64k count=20000 2>/dev/null || fail "dd failed"
+t1=$(now_cs)
+dd_rate=$((20000 / (t1 - t0 + 1)))
+[ "$dd_rate" -ge 1 ] || dd_rate=1
 
 round=1
 while [ $round -le "$rounds" ]; do
@@ -62,7 +70,7 @@ while [ $round -le "$rounds" ]; do
 	rate=$((2000 / (t1 - t0 + 1)))
 	[ "$rate" -ge 1 ] || rate=1
 
-	for case in busy daemon whole; do
+	for case in daemon busy whole; do
 		r=$case-$round
 		case $case in
 		daemon) args="" ;;
@@ -70,7 +78,7 @@ while [ $round -le "$rounds" ]; do
 		esac
 		split
 		t0=$(now_cs)
-		beside "$r-faults" &
+		beside "$r-faults" "${faults_cs:-0}" &
 		pid=$!
 		fault-latency --faults 100 --while-pid $pid >"$RESULTS/disturb-faults-$r.json" ||
 			fail "fault-latency failed"
@@ -81,15 +89,20 @@ while [ $round -le "$rounds" ]; do
 		[ "$n" -le 100000 ] || n=100000
 
 		split
-		beside "$r-perm" &
+		tp=$(now_cs)
+		beside "$r-perm" "${perm_cs:-0}" &
 		pid=$!
 		echo "$n" >"$churn" || fail "permission churn failed"
 		t2=$(now_cs)
 		wait $pid || fail "$case failed"
 		t3=$(now_cs)
 		cat "$churn" >"$RESULTS/disturb-perm-$r.txt"
+		# how long the daemon case ran: the busy case's windows
+		if [ $case = daemon ]; then
+			faults_cs=$((t1 - t0)) perm_cs=$((t3 - tp))
+		fi
 		note "round $round, $case: $((t1 - t0))0 ms beside the faults;" \
-			"churn of $n pairs $((t2 - t1))0 ms beside $((t3 - t1))0 ms of $case"
+			"churn of $n pairs $((t2 - tp))0 ms beside $((t3 - tp))0 ms of $case"
 	done
 	round=$((round + 1))
 done
