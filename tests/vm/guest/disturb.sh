@@ -13,7 +13,8 @@
 #   daemon  the collapse collapsed makes: the default request (marked
 #           regions only), stepped with the kernel's default budget;
 #   busy    the control: dd from /dev/zero to /dev/null for as long as
-#           the round's daemon case ran, after the same split, which
+#           the round's daemon collapse took (its nsecs), after the same
+#           split, which
 #           keeps the other vCPU busy without changing the linear map or
 #           taking pgtable_split_lock (what a busy neighbour alone costs
 #           under QEMU TCG);
@@ -41,22 +42,25 @@ split() {
 
 # What runs beside the measurement in case $case, writing what it did to
 # disturb-collapse-$1.json.
-# The busy case runs for $2 centiseconds.
+# The busy case runs for $2 microseconds.
 beside() {
 	if [ "$case" = busy ]; then
-		dd if=/dev/zero of=/dev/null bs=64k count=$(($2 * dd_rate + 1)) 2>/dev/null
-		return
+		dd if=/dev/zero of=/dev/null bs=64k 2>/dev/null &
+		ddpid=$!
+		usleep "$2"
+		kill "$ddpid"
+		wait "$ddpid" 2>/dev/null
+		return 0
 	fi
 	# shellcheck disable=SC2086 # args is a word list
 	collapsectl collapse $args --json >"$RESULTS/disturb-collapse-$1.json"
 }
 
-# dd's 64k blocks per centisecond, for the busy case
-t0=$(now_cs)
-dd if=/dev/zero of=/dev/null bs=64k count=20000 2>/dev/null || fail "dd failed"
-t1=$(now_cs)
-dd_rate=$((20000 / (t1 - t0 + 1)))
-[ "$dd_rate" -ge 1 ] || dd_rate=1
+# A collapse's own time in microseconds, from its reply
+collapse_us() {
+	ns=$(sed -n 's/.*"nsecs":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$1" | head -n1)
+	echo $((${ns:-0} / 1000 + 1))
+}
 
 round=1
 while [ $round -le "$rounds" ]; do
@@ -78,7 +82,7 @@ while [ $round -le "$rounds" ]; do
 		esac
 		split
 		t0=$(now_cs)
-		beside "$r-faults" "${faults_cs:-0}" &
+		beside "$r-faults" "${faults_us:-1}" &
 		pid=$!
 		fault-latency --faults 100 --while-pid $pid >"$RESULTS/disturb-faults-$r.json" ||
 			fail "fault-latency failed"
@@ -90,16 +94,17 @@ while [ $round -le "$rounds" ]; do
 
 		split
 		tp=$(now_cs)
-		beside "$r-perm" "${perm_cs:-0}" &
+		beside "$r-perm" "${perm_us:-1}" &
 		pid=$!
 		echo "$n" >"$churn" || fail "permission churn failed"
 		t2=$(now_cs)
 		wait $pid || fail "$case failed"
 		t3=$(now_cs)
 		cat "$churn" >"$RESULTS/disturb-perm-$r.txt"
-		# how long the daemon case ran: the busy case's windows
+		# how long the daemon case's collapses took: the busy case's windows
 		if [ $case = daemon ]; then
-			faults_cs=$((t1 - t0)) perm_cs=$((t3 - tp))
+			faults_us=$(collapse_us "$RESULTS/disturb-collapse-$r-faults.json")
+			perm_us=$(collapse_us "$RESULTS/disturb-collapse-$r-perm.json")
 		fi
 		note "round $round, $case: $((t1 - t0))0 ms beside the faults;" \
 			"churn of $n pairs $((t2 - tp))0 ms beside $((t3 - tp))0 ms of $case"
