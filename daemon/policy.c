@@ -245,6 +245,15 @@ static void policy_judge_last_collapse(struct policy *p, uint64_t now)
 	}
 }
 
+/* Wait for quiet before the next look, timed from the first event of a burst. */
+static void policy_settle(struct policy *p, uint64_t now)
+{
+	if (p->state != POLICY_SETTLING)
+		p->settling_since = now;
+	p->state = POLICY_SETTLING;
+	policy_rearm(p, now);
+}
+
 void policy_on_split(struct policy *p, uint64_t now, uint64_t new_splits)
 {
 	p->split_events++;
@@ -262,10 +271,7 @@ void policy_on_split(struct policy *p, uint64_t now, uint64_t new_splits)
 		p->skips[POLICY_SKIP_INTERRUPTED]++;
 		policy_finish_run(p, now, true);
 	}
-	if (p->state != POLICY_SETTLING)
-		p->settling_since = now;
-	p->state = POLICY_SETTLING;
-	policy_rearm(p, now);
+	policy_settle(p, now);
 }
 
 /*
@@ -285,10 +291,7 @@ void policy_on_change(struct policy *p, uint64_t now)
 		return;
 	}
 	p->last_split = now;
-	if (p->state != POLICY_SETTLING)
-		p->settling_since = now;
-	p->state = POLICY_SETTLING;
-	policy_rearm(p, now);
+	policy_settle(p, now);
 }
 
 void policy_on_lost_events(struct policy *p, uint64_t now)
@@ -420,21 +423,21 @@ void policy_on_step(struct policy *p, uint64_t now,
 		p->cursor = step->next;
 		p->end = step->end;
 		p->has_cursor = true;
-	} else if (p->run_steady) {
-		/* Splits go on: settle again, the next steady run is due later. */
-		policy_finish_run(p, now, false);
-		p->state = POLICY_SETTLING;
-		p->need_stats = true;	/* a look per run: the time average */
-	} else if (p->change_pending) {
-		/* Changed while it ran: look again once quiet. */
-		policy_finish_run(p, now, false);
-		p->state = POLICY_SETTLING;
-		p->settling_since = p->last_split = now;
-		p->need_stats = true;
 	} else {
+		/*
+		 * The run is done. A steady run settles again (splits go on,
+		 * the next one is due later); so does one that attributes
+		 * changed under (look again once quiet); otherwise the map is
+		 * at rest. Either way, a look: the time average, or what the
+		 * map looks like now. policy_finish_run() resets both flags.
+		 */
+		bool steady = p->run_steady, changed = p->change_pending;
+
 		policy_finish_run(p, now, false);
-		p->state = POLICY_IDLE;
-		p->need_stats = true;	/* show what the map looks like now */
+		if (changed && !steady)
+			p->settling_since = p->last_split = now;
+		p->state = steady || changed ? POLICY_SETTLING : POLICY_IDLE;
+		p->need_stats = true;
 	}
 	/* The CPU budget spent: the rest waits for the next steady run. */
 	if (p->state == POLICY_COLLAPSING && p->run_steady &&
