@@ -800,26 +800,41 @@ static void test_lost_line_from_the_counters_has_no_restoration(void)
 	free(text);
 }
 
+/*
+ * Render @ev as JSON and as a table line: the JSON must carry @total and
+ * @fresh under @key and "new_" @key, the line @line.
+ */
+static void check_split_event_counts(const struct lc_event *ev,
+				     const char *key, double total,
+				     double fresh, const char *line)
+{
+	char new_key[64];
+	char *text;
+	cJSON *root;
+
+	snprintf(new_key, sizeof(new_key), "new_%s", key);
+	text = render_event(&print_json_ops, ev);
+	root = cJSON_Parse(text);
+	CHECK(root);
+	CHECK(number(root, key) == total);
+	CHECK(number(root, new_key) == fresh);
+	cJSON_Delete(root);
+	free(text);
+	text = render_event(&print_table_ops, ev);
+	CHECK_CONTAINS(text, line);
+	free(text);
+}
+
 /* A kernel with ping-pong counts: both in JSON, the new ones in the line. */
 static void test_split_event_shows_the_pingpongs(void)
 {
 	struct lc_event ev = split_ev;
-	char *text;
-	cJSON *root;
 
 	ev.split.has_pingpongs = true;
 	ev.split.pingpongs = 40;
 	ev.split.new_pingpongs = 2;
-	text = render_event(&print_json_ops, &ev);
-	root = cJSON_Parse(text);
-	CHECK(root);
-	CHECK(number(root, "pingpongs") == 40);
-	CHECK(number(root, "new_pingpongs") == 2);
-	cJSON_Delete(root);
-	free(text);
-	text = render_event(&print_table_ops, &ev);
-	CHECK_CONTAINS(text, "pte 1152921504606846977; 2 new ping-pongs\n");
-	free(text);
+	check_split_event_counts(&ev, "pingpongs", 40, 2,
+				 "pte 1152921504606846977; 2 new ping-pongs\n");
 }
 
 /* A change event: no new splits, new attribute changes. */
@@ -827,22 +842,15 @@ static void test_split_event_shows_the_changes(void)
 {
 	struct lc_event ev = split_ev;
 	char *text;
-	cJSON *root;
 
 	ev.split.new_splits = 0;
 	ev.split.has_changes = true;
 	ev.split.changes = 300;
 	ev.split.new_changes = 6;
-	text = render_event(&print_json_ops, &ev);
-	root = cJSON_Parse(text);
-	CHECK(root);
-	CHECK(number(root, "changes") == 300);
-	CHECK(number(root, "new_changes") == 6);
-	cJSON_Delete(root);
-	free(text);
+	check_split_event_counts(&ev, "changes", 300, 6,
+				 "pte 1152921504606846977; 6 new attribute changes\n");
 	text = render_event(&print_table_ops, &ev);
 	CHECK_CONTAINS(text, "split: 0 new; since boot ");
-	CHECK_CONTAINS(text, "pte 1152921504606846977; 6 new attribute changes\n");
 	free(text);
 }
 
